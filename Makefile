@@ -1,0 +1,47 @@
+# The front door. `make book` and `make test` are the two commands a fresh machine needs.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+JB := $(BIN)/jupyter-book
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+# Strict: every warning is an error; keep going to report them all; nitpicky cross-references.
+JB_STRICT := --warningiserror --nitpick --keep-going
+
+.PHONY: help install book rebuild test serve lab clean lock
+
+help:
+	@echo "make book   - create .venv if needed, install, execute and build the HTML book into _build/html"
+	@echo "make test   - everything CI checks: strict build, data validation, tests, browser checks"
+	@echo "make serve  - serve _build/html on http://localhost:$(PORT)"
+	@echo "make lab    - JupyterLab with the chapters as notebooks"
+	@echo "make clean  - remove the built book (keeps the execution cache)"
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/python -m edition.check
+	$(JB) build . --builder html $(JB_STRICT)
+
+test: book
+	$(BIN)/python -m pytest
+
+serve:
+	@test -d _build/html || { echo "no _build/html yet: run 'make book' first"; exit 1; }
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --ServerApp.ip=127.0.0.1 chapters/
+
+clean:
+	rm -rf _build/html _build/jupyter_execute _build/.doctrees
+
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt

@@ -1,0 +1,309 @@
+"""The data layer: validate the Data Package in data/ and load its tables as typed DataFrames."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pandas as pd
+from frictionless import FrictionlessException, Package
+from pybtex.database import BibliographyData, parse_file
+
+from edition.paths import DATA_DIR, ROOT
+
+ESSAY_DATE = dt.date(2023, 10, 26)
+PACKAGE_FILE = "datapackage.json"
+BIB_FILE = "references.bib"
+PARAGRAPH_COUNT = 14
+KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s<>\"]*)?$")
+CITE_RE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
+HTMLISH_RE = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:", re.IGNORECASE)
+REQUIRED_BIB_FIELDS = ("title", "url", "urldate", "year", "howpublished")
+# (date column, its precision column) per table, and the order they must respect.
+DATE_PAIRS = {
+    "transfers": [
+        ("order_date", "order_date_precision"),
+        ("first_delivery_date", "first_delivery_precision"),
+        ("last_delivery_date", "last_delivery_precision"),
+        ("public_date", "public_date_precision"),
+    ],
+    "events": [("start_date", "start_precision"), ("end_date", "end_precision")],
+}
+DATE_ORDER = {
+    "transfers": [("order_date", "first_delivery_date"), ("first_delivery_date", "last_delivery_date")],
+    "events": [("start_date", "end_date")],
+}
+AFTER_FLAG = {"transfers": ("public_date", "public_after_essay"), "events": ("start_date", "after_essay")}
+ACTOR_LIST_FIELDS = {"events": ["actors"]}
+
+
+class DataError(ValueError):
+    """The data in data/ is invalid; the message names file, row, field and value."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = "\n  ".join(problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} data problem(s):\n  {shown}{more}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    row: int | None
+    field: str | None
+    value: object
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field is not None:
+            where += f", field '{self.field}'"
+        if self.value is not None:
+            where += f", value {self.value!r}"
+        return f"{where}: {self.message}"
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
+    """The Data Package descriptor as a dict."""
+    return json.loads((data_dir / PACKAGE_FILE).read_text(encoding="utf-8"))
+
+
+def frictionless_problems(data_dir: Path) -> list[Problem]:
+    """Problems the maintained validator (frictionless) finds: types, required, enums, keys."""
+    try:
+        package = Package(str(data_dir / PACKAGE_FILE), basepath=str(data_dir))
+    except FrictionlessException as err:
+        return [Problem(_rel(data_dir / PACKAGE_FILE), None, None, None, f"invalid descriptor: {err}")]
+    report = package.validate()
+    problems: list[Problem] = []
+    for task in report.tasks:
+        path = _rel(data_dir / Path(task.place).name) if task.place else _rel(data_dir)
+        for error in task.errors:
+            problems.append(
+                Problem(
+                    path=path,
+                    row=getattr(error, "row_number", None),
+                    field=getattr(error, "field_name", None),
+                    value=getattr(error, "cell", None),
+                    message=f"{error.type}: {error.note}",
+                )
+            )
+    for error in report.errors:
+        problems.append(Problem(_rel(data_dir / PACKAGE_FILE), None, None, None, f"{error.type}: {error.note}"))
+    return problems
+
+
+def _raw_tables(data_dir: Path, descriptor: dict) -> dict[str, pd.DataFrame]:
+    tables = {}
+    for resource in descriptor["resources"]:
+        path = data_dir / resource["path"]
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        except (OSError, ValueError) as err:
+            raise DataError([f"{_rel(path)}: cannot read table {resource['name']!r}: {err}"]) from err
+        frame.index = range(2, len(frame) + 2)  # CSV line numbers, the header being row 1
+        tables[resource["name"]] = frame
+    return tables
+
+
+def load_bibliography(data_dir: Path = DATA_DIR) -> BibliographyData:
+    """Parse references.bib."""
+    return parse_file(str(data_dir / BIB_FILE), bib_format="bibtex")
+
+
+def _keys(cell: str) -> list[str]:
+    return [key for key in cell.split(";") if key] if cell else []
+
+
+def _parse_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def cited_in_text(paths: Iterable[Path]) -> dict[str, list[str]]:
+    """Bibliography keys cited with {cite} roles in the given files: key -> files."""
+    found: dict[str, list[str]] = {}
+    for path in paths:
+        for match in CITE_RE.finditer(path.read_text(encoding="utf-8")):
+            for key in match.group(1).split(","):
+                found.setdefault(key.strip(), []).append(_rel(path))
+    return found
+
+
+def text_sources(root: Path = ROOT) -> list[Path]:
+    """The book's prose files that may cite sources."""
+    files = sorted((root / "chapters").glob("*.md")) + [root / "index.md"]
+    return [path for path in files if path.is_file()]
+
+
+def cross_check_problems(
+    data_dir: Path, descriptor: dict, today: dt.date, text_files: list[Path] | None = None
+) -> list[Problem]:
+    """Checks frictionless cannot express: bibliography keys, places, dates, flags, markup."""
+    problems: list[Problem] = []
+    tables = _raw_tables(data_dir, descriptor)
+    bib_path = _rel(data_dir / BIB_FILE)
+    try:
+        bib = load_bibliography(data_dir)
+    except Exception as err:  # pybtex raises several kinds; all mean an unreadable file
+        return [Problem(bib_path, None, None, None, f"cannot parse bibliography: {err}")]
+
+    for key, entry in bib.entries.items():
+        if not KEY_RE.match(key):
+            problems.append(Problem(bib_path, None, "key", key, "bibliography key must be lowercase words joined by '-'"))
+        for field in REQUIRED_BIB_FIELDS:
+            if not entry.fields.get(field, "").strip():
+                problems.append(Problem(bib_path, None, f"{key}.{field}", None, "required bibliography field is empty or missing"))
+        url = entry.fields.get("url", "")
+        if url and not URL_RE.match(url):
+            problems.append(Problem(bib_path, None, f"{key}.url", url, "malformed URL"))
+        for field, value in entry.fields.items():
+            if HTMLISH_RE.search(value):
+                problems.append(Problem(bib_path, None, f"{key}.{field}", value, "text carries HTML or script"))
+        urldate = _parse_date(entry.fields.get("urldate", ""))
+        if entry.fields.get("urldate") and (urldate is None or urldate > today):
+            problems.append(Problem(bib_path, None, f"{key}.urldate", entry.fields.get("urldate"), "not a past ISO date"))
+
+    used: set[str] = set()
+    places = tables.get("places")
+    place_ids = set(places["place_id"]) if places is not None else set()
+
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        frame = tables[name]
+        path = _rel(data_dir / resource["path"])
+        fields = {f["name"]: f for f in resource["schema"]["fields"]}
+        for row, record in frame.iterrows():
+            for column, field in fields.items():
+                value = record.get(column, "")
+                if field["type"] == "string" and value and HTMLISH_RE.search(value):
+                    problems.append(Problem(path, row, column, value, "text carries HTML or script"))
+            if "sources" in frame.columns:
+                for key in _keys(record["sources"]):
+                    used.add(key)
+                    if key not in bib.entries:
+                        problems.append(Problem(path, row, "sources", key, f"unknown source key (not in {BIB_FILE})"))
+            for column in ACTOR_LIST_FIELDS.get(name, []):
+                for code in _keys(record[column]):
+                    if code not in place_ids:
+                        problems.append(Problem(path, row, column, code, "unknown place/actor code (not in places.csv)"))
+            problems.extend(_date_problems(name, path, row, record, today))
+        if name == "places":
+            problems.extend(_place_problems(path, frame))
+        if name == "transfers":
+            for row, record in frame.iterrows():
+                if record["supplier"] and record["supplier"] == record["recipient"]:
+                    problems.append(Problem(path, row, "recipient", record["recipient"], "recipient is the supplier"))
+
+    for key, files in cited_in_text(text_files if text_files is not None else text_sources(data_dir.parent)).items():
+        used.add(key)
+        if key not in bib.entries:
+            problems.append(Problem(files[0], None, "cite", key, f"unknown source key (not in {BIB_FILE})"))
+    for key in bib.entries:
+        if key not in used:
+            problems.append(Problem(bib_path, None, "key", key, "bibliography entry is cited nowhere"))
+    return problems
+
+
+def _date_problems(name: str, path: str, row: int, record: pd.Series, today: dt.date) -> Iterator[Problem]:
+    dates: dict[str, dt.date | None] = {}
+    for column, precision_column in DATE_PAIRS.get(name, []):
+        value, precision = record.get(column, ""), record.get(precision_column, "")
+        if bool(value) != bool(precision):
+            yield Problem(path, row, precision_column, precision, f"a precision is needed exactly when {column} is given")
+        date = _parse_date(value) if value else None
+        dates[column] = date
+        if date is None:
+            continue
+        if date > today:
+            yield Problem(path, row, column, value, f"date is in the future (after {today.isoformat()})")
+        if precision == "month" and date.day != 1:
+            yield Problem(path, row, column, value, "month precision must be written as the 1st of the month")
+        if precision == "year" and (date.month, date.day) != (1, 1):
+            yield Problem(path, row, column, value, "year precision must be written as YYYY-01-01")
+    for earlier, later in DATE_ORDER.get(name, []):
+        a, b = dates.get(earlier), dates.get(later)
+        if a and b and b < a:
+            yield Problem(path, row, later, record[later], f"{later} is before {earlier} ({record[earlier]})")
+    if name in AFTER_FLAG:
+        column, flag = AFTER_FLAG[name]
+        date = dates.get(column)
+        if date is not None and record.get(flag, "") in ("true", "false"):
+            expected = date > ESSAY_DATE
+            if (record[flag] == "true") != expected:
+                yield Problem(path, row, flag, record[flag],
+                              f"must be {str(expected).lower()}: {column} {record[column]} is "
+                              f"{'after' if expected else 'on or before'} the essay's date {ESSAY_DATE}")
+
+
+def _place_problems(path: str, frame: pd.DataFrame) -> Iterator[Problem]:
+    for row, record in frame.iterrows():
+        mapped = record["kind"] in ("state", "armed-group", "site")
+        has_coords = bool(record["latitude"]) and bool(record["longitude"])
+        if mapped and not has_coords:
+            yield Problem(path, row, "latitude", record["latitude"], f"a {record['kind']} needs coordinates")
+        if has_coords and not record["sources"]:
+            yield Problem(path, row, "sources", "", "coordinates need a source")
+        if record["kind"] == "state" and not record["iso3166_alpha3"]:
+            yield Problem(path, row, "iso3166_alpha3", "", "a state needs its ISO 3166-1 alpha-3 code")
+
+
+def validate(data_dir: Path = DATA_DIR, today: dt.date | None = None, text_files: list[Path] | None = None) -> None:
+    """Raise DataError listing every problem in data/; return quietly if there are none."""
+    today = today or dt.date.today()
+    descriptor = read_descriptor(data_dir)
+    problems = frictionless_problems(data_dir)
+    problems += cross_check_problems(data_dir, descriptor, today, text_files)
+    if problems:
+        raise DataError([str(p) for p in problems])
+
+
+def _typed(frame: pd.DataFrame, resource: dict) -> pd.DataFrame:
+    out = frame.copy()
+    for field in resource["schema"]["fields"]:
+        name, kind = field["name"], field["type"]
+        column = out[name].replace("", pd.NA)
+        if kind == "date":
+            out[name] = pd.to_datetime(column, format="%Y-%m-%d")
+        elif kind == "integer":
+            out[name] = pd.to_numeric(column).astype("Int64")
+        elif kind == "number":
+            out[name] = pd.to_numeric(column).astype("Float64")
+        elif kind == "boolean":
+            out[name] = column.map({"true": True, "false": False}).astype("boolean")
+        else:
+            out[name] = column.astype("string")
+    return out.reset_index(drop=True)
+
+
+def load_tables(data_dir: Path = DATA_DIR, today: dt.date | None = None) -> dict[str, pd.DataFrame]:
+    """Validate data/ and return every table as a typed DataFrame, keyed by resource name."""
+    validate(data_dir, today)
+    descriptor = read_descriptor(data_dir)
+    raw = _raw_tables(data_dir, descriptor)
+    return {r["name"]: _typed(raw[r["name"]], r) for r in descriptor["resources"]}
+
+
+def load_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """One validated, typed table."""
+    tables = load_tables(data_dir)
+    if name not in tables:
+        raise KeyError(f"{_rel(data_dir / PACKAGE_FILE)}: no table named {name!r}; have {sorted(tables)}")
+    return tables[name]

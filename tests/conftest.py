@@ -1,0 +1,43 @@
+"""Shared fixtures: the repository root, the built book, a local server for it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from edition.paths import ROOT
+
+BUILD_HTML = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_html() -> Path:
+    """The book built by `make book` (which `make test` runs first)."""
+    if not (BUILD_HTML / "index.html").is_file():
+        pytest.fail(f"{BUILD_HTML} has no built book: run `make book` (or `make test`) first")
+    return BUILD_HTML
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep pytest output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_book(built_html: Path):
+    """Serve the built book on 127.0.0.1 on a free port for the browser tests."""
+    handler = functools.partial(_QuietHandler, directory=str(built_html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()

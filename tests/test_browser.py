@@ -1,0 +1,95 @@
+"""Headless Chromium opens every page from a local server: figures drawn, no errors, no third parties."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from test_html import toc_pages
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("EDITION_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "_build" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `.ci/run` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright gives each launch a fresh, empty profile (its own --user-data-dir).
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def visit(browser, url: str, width: int = 1280, height: int = 900, dark: bool = False):
+    """Open url; return (page, console errors, hosts requested other than the local server)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    foreign: list[str] = []
+    local = urlparse(url).netloc
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda req: foreign.append(req.url)
+            if urlparse(req.url).netloc not in (local, "") and not req.url.startswith("data:") else None)
+    if dark:
+        page.add_init_script("localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');")
+    page.goto(url, wait_until="load")
+    return page, errors, foreign
+
+
+def wait_for_figures(page) -> int:
+    count = page.locator(".edition-plotly").count()
+    if count:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.edition-plotly[data-drawn=true]').length === n", arg=count, timeout=20_000
+        )
+    return count
+
+
+def test_every_page_draws_its_figures_without_errors_or_third_party_requests(browser, served_book, root: Path) -> None:
+    drew_any_map = False
+    for name in toc_pages(root):
+        page, errors, foreign = visit(browser, f"{served_book}/{name}.html")
+        count = wait_for_figures(page)
+        for i in range(count):
+            holder = page.locator(".edition-plotly").nth(i)
+            assert holder.locator("svg.main-svg").count() > 0, f"{name}: figure {i + 1} has no SVG"
+            if holder.locator(".geo").count():
+                # the basemap is drawn: land and country outlines have path data
+                land = holder.locator(".geo .layer.land path")
+                assert land.count() > 0, f"{name}: map {i + 1} has no land layer"
+                assert len(land.first.get_attribute("d") or "") > 100, f"{name}: map {i + 1} land is empty"
+                drew_any_map = True
+        page.wait_for_timeout(150)
+        assert not errors, f"{name}: console errors: {errors}"
+        assert not foreign, f"{name}: requests to third parties: {foreign}"
+        page.context.close()
+    assert drew_any_map, "no page drew a map with its basemap"
+
+
+@pytest.mark.parametrize("width, label", [(1280, "desktop"), (390, "phone")])
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_screenshots_of_chapter_pages(browser, served_book, root: Path, width: int, label: str, dark: bool) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name in toc_pages(root):
+        page, errors, _ = visit(browser, f"{served_book}/{name}.html", width=width, height=900, dark=dark)
+        wait_for_figures(page)
+        theme = page.evaluate("document.documentElement.dataset.theme")
+        assert theme == ("dark" if dark else "light"), f"{name}: theme is {theme}"
+        target = SCREENSHOTS / f"{name.replace('/', '__')}-{label}-{'dark' if dark else 'light'}.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000
+        page.context.close()

@@ -1,0 +1,106 @@
+"""Strict builds: excerpt mode builds cleanly; a broken book fails with a clear message."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from edition import essay
+from test_html import rendered_paragraphs, toc_pages
+
+JB = [str(Path(sys.executable).parent / "jupyter-book"), "build", "--builder", "html",
+      "--warningiserror", "--nitpick", "--keep-going"]
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info")
+
+
+def build(book: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, EDITION_ROOT=str(book))
+    return subprocess.run([*JB, str(book)], capture_output=True, text=True, env=env, timeout=1200)
+
+
+def book_copy(root: Path, tmp_path: Path, **config: object) -> Path:
+    """A copy of the repository with sphinx config overrides and the main execution cache."""
+    book = tmp_path / "book"
+    shutil.copytree(root, book, ignore=COPY_IGNORE)
+    cfg_path = book / "_config.yml"
+    cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
+    cfg["sphinx"]["config"].update(config)
+    cfg["execute"]["cache"] = str(root / "_build" / ".jupyter_cache")
+    cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return book
+
+
+@pytest.mark.build
+def test_excerpt_mode_builds_strictly_and_shows_no_full_text(root: Path, tmp_path: Path) -> None:
+    book = book_copy(root, tmp_path, edition_essay_mode="excerpt")
+    result = build(book)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    parsed = essay.load()
+    html_dir = book / "_build" / "html"
+    sequence = []
+    for page in toc_pages(book):
+        soup = BeautifulSoup((html_dir / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        for number, anchor, text in rendered_paragraphs(soup):
+            para = parsed.paragraph(number)
+            sequence.append(number)
+            assert anchor == para.anchor
+            assert text.startswith(para.opening().removesuffix(" …"))
+            assert para.text not in soup.get_text(), f"{page}: full text of ¶{number} shown in excerpt mode"
+            link = soup.find(id=anchor).select_one("a.essay-original-link")
+            assert link["href"] == parsed.provenance.canonical_url
+    assert sequence == list(range(1, 15))
+
+
+def tiny_book(tmp_path: Path, root: Path, body: str) -> Path:
+    """A one-page book using the edition's extension and the real seed."""
+    book = tmp_path / "tiny"
+    book.mkdir()
+    shutil.copytree(root / "seeds", book / "seeds")
+    shutil.copytree(root / "data", book / "data")
+    shutil.copytree(root / "chapters", book / "chapters")  # cited keys are counted from the prose
+    (book / "index.md").write_text("# Tiny\n\n" + body, encoding="utf-8")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: index\n", encoding="utf-8")
+    (book / "_config.yml").write_text(
+        "title: tiny\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: 'off'\n"
+        "exclude_patterns: [seeds, data, chapters]\n"
+        "bibtex_bibfiles: [data/references.bib]\n"
+        "sphinx:\n  extra_extensions: [edition.sphinxext]\n", encoding="utf-8")
+    return book
+
+
+@pytest.mark.build
+def test_a_paragraph_rendered_twice_or_missing_fails_the_build(root: Path, tmp_path: Path) -> None:
+    result = build(tiny_book(tmp_path, root, "```{essay} 1-14\n```\n\n```{essay} 3\n```\n"))
+    assert result.returncode != 0
+    assert "essay ¶3 is rendered twice" in result.stderr + result.stdout
+
+
+@pytest.mark.build
+def test_missing_paragraphs_fail_the_build(root: Path, tmp_path: Path) -> None:
+    result = build(tiny_book(tmp_path, root, "```{essay} 1-12\n```\n"))
+    assert result.returncode != 0
+    assert "essay paragraphs never rendered: ¶13, ¶14" in result.stderr + result.stdout
+
+
+@pytest.mark.build
+def test_a_link_to_a_paragraph_that_does_not_exist_fails_the_build(root: Path, tmp_path: Path) -> None:
+    result = build(tiny_book(tmp_path, root, "```{essay} 1-14\n```\n\nSee {para}`15`.\n"))
+    assert result.returncode != 0
+    assert "'15' is not one paragraph number 1–14" in result.stderr + result.stdout
+
+
+@pytest.mark.build
+def test_an_altered_seed_stops_the_build(root: Path, tmp_path: Path) -> None:
+    book = tiny_book(tmp_path, root, "```{essay} 1-14\n```\n")
+    seed = next((book / "seeds").glob("*.txt"))
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = build(book)
+    assert result.returncode != 0
+    assert "seed hash mismatch" in result.stderr + result.stdout

@@ -1,0 +1,134 @@
+"""The built HTML: every paragraph where it belongs, figures present, nothing from third parties."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from edition import essay
+from edition.sphinxext.plotly_output import FIGURE_CLASS, PLOTLY_JS, plotly_js_source
+
+LOCAL_SCHEMES = {"", "file", "data", "blob", "mailto"}
+
+
+def toc_pages(root: Path) -> list[str]:
+    """Page names in the order _toc.yml gives them."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        for chapter in part["chapters"]:
+            pages.append(chapter["file"])
+            pages.extend(section["file"] for section in chapter.get("sections", []))
+    return pages
+
+
+def soup_of(built_html: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((built_html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def rendered_paragraphs(soup: BeautifulSoup) -> list[tuple[int, str, str]]:
+    """(number, anchor id, text) of each essay paragraph on a page."""
+    found = []
+    for box in soup.select("div.essay-paragraph"):
+        number = int(box.select_one(".essay-pnum-link").get_text().lstrip("¶"))
+        text = box.select_one(".essay-text").get_text()
+        found.append((number, box["id"], text))
+    return found
+
+
+def test_every_paragraph_appears_once_in_reading_order_with_its_anchor(root: Path, built_html: Path) -> None:
+    parsed = essay.load()
+    sequence = []
+    for page in toc_pages(root):
+        for number, anchor, text in rendered_paragraphs(soup_of(built_html, page)):
+            sequence.append(number)
+            para = parsed.paragraph(number)
+            assert anchor == para.anchor, page
+            assert text == para.text, f"{page}: ¶{number} differs from the seed"
+    assert sequence == list(range(1, len(parsed.paragraphs) + 1))
+
+
+def test_each_section_chapter_shows_paragraphs_and_an_executed_cell(root: Path, built_html: Path) -> None:
+    for page in toc_pages(root):
+        if not page.startswith("chapters/0"):
+            continue
+        soup = soup_of(built_html, page)
+        assert rendered_paragraphs(soup), f"{page} shows no essay paragraph"
+        assert soup.select("div.cell_output"), f"{page} has no executed cell output"
+
+
+def test_paragraph_links_resolve_to_rendered_anchors(built_html: Path) -> None:
+    ids_by_page = {}
+    for html_file in built_html.rglob("*.html"):
+        soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        ids_by_page[html_file] = soup
+    for html_file, soup in ids_by_page.items():
+        for link in soup.select("a[href*='#essay-p']"):
+            target, _, anchor = link["href"].partition("#")
+            page = (html_file.parent / target).resolve() if target else html_file
+            assert ids_by_page[page].find(id=anchor) is not None, f"{html_file}: {link['href']}"
+
+
+def figure_pages(built_html: Path) -> list[Path]:
+    return [p for p in built_html.rglob("*.html") if FIGURE_CLASS in p.read_text(encoding="utf-8")]
+
+
+def test_figures_are_present_and_load_plotly_from_the_books_static_files(built_html: Path) -> None:
+    pages = figure_pages(built_html)
+    assert pages, "no page carries a Plotly figure"
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        figures = soup.select(f"div.{FIGURE_CLASS}")
+        assert figures and all(f.select_one(f"script.{FIGURE_CLASS}-spec") for f in figures)
+        plotly_scripts = [s["src"] for s in soup.find_all("script", src=True) if "plotly" in s["src"]]
+        assert len(plotly_scripts) == 1, f"{page}: plotly.js loaded {len(plotly_scripts)} times"
+        src = urlparse(plotly_scripts[0])
+        assert src.scheme == "" and src.path.endswith("_static/" + PLOTLY_JS)
+        assert (page.parent / src.path).resolve().is_file()
+        for inline in soup.find_all("script", src=False):
+            body = inline.get_text()
+            assert "plotly.js v" not in body and len(body) < 200_000, f"{page}: plotly.js embedded inline"
+        assert not soup.find("script", src=re.compile("require|mathjax", re.I)), f"{page}: require.js/MathJax pulled in"
+
+
+def test_plotly_js_is_the_installed_packages_copy(built_html: Path) -> None:
+    served = built_html / "_static" / PLOTLY_JS
+    assert served.read_bytes() == plotly_js_source().read_bytes()
+
+
+def test_pages_without_figures_do_not_load_plotly(built_html: Path) -> None:
+    with_figures = set(figure_pages(built_html))
+    for page in built_html.rglob("*.html"):
+        if page not in with_figures:
+            assert "plotly.min.js" not in page.read_text(encoding="utf-8"), page
+
+
+def _external(url: str) -> bool:
+    parsed = urlparse(url.strip())
+    return parsed.scheme not in LOCAL_SCHEMES or url.strip().startswith("//")
+
+
+def test_no_page_loads_anything_from_a_third_party_host(built_html: Path) -> None:
+    offenders = []
+    for page in built_html.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
+                          ("source", "src"), ("video", "src"), ("audio", "src"), ("object", "data")):
+            for element in soup.find_all(tag):
+                value = element.get(attr)
+                if tag == "link" and not set(element.get("rel", [])) & {"stylesheet", "preload", "icon", "modulepreload", "prefetch", "manifest"}:
+                    continue
+                if value and _external(value):
+                    offenders.append(f"{page.relative_to(built_html)}: <{tag} {attr}={value}>")
+        for style in soup.find_all("style"):
+            offenders += [f"{page}: style url {u}" for u in re.findall(r"url\(['\"]?([^)'\"]+)", style.get_text()) if _external(u)]
+    for css in built_html.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        offenders += [f"{css.relative_to(built_html)}: {u}" for u in re.findall(r"url\(['\"]?([^)'\"]+)", text) if _external(u)]
+        offenders += [f"{css.relative_to(built_html)}: @import {u}" for u in re.findall(r"@import\s+['\"]([^'\"]+)", text) if _external(u)]
+    assert not offenders, "\n".join(offenders)
