@@ -23,7 +23,8 @@ KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s<>\"]*)?$")
 CITE_RE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 HTMLISH_RE = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:", re.IGNORECASE)
-REQUIRED_BIB_FIELDS = ("title", "url", "urldate", "year", "howpublished")
+REQUIRED_BIB_FIELDS = ("title", "url", "urldate", "howpublished")
+UNDATED_MARK = "Undated page."
 # (date column, its precision column) per table, and the order they must respect.
 DATE_PAIRS = {
     "transfers": [
@@ -171,6 +172,9 @@ def cross_check_problems(
         for field in REQUIRED_BIB_FIELDS:
             if not entry.fields.get(field, "").strip():
                 problems.append(Problem(bib_path, None, f"{key}.{field}", None, "required bibliography field is empty or missing"))
+        if not entry.fields.get("year", "").strip() and UNDATED_MARK not in entry.fields.get("note", ""):
+            problems.append(Problem(bib_path, None, f"{key}.year", None,
+                                    f"publication year missing (an undated page says '{UNDATED_MARK}' in its note)"))
         url = entry.fields.get("url", "")
         if url and not URL_RE.match(url):
             problems.append(Problem(bib_path, None, f"{key}.url", url, "malformed URL"))

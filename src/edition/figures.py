@@ -75,13 +75,16 @@ def actors_map(places: pd.DataFrame, highlight: tuple[str, ...] = ("RUS", "IRN")
                 lon=rows["longitude"].astype(float),
                 lat=rows["latitude"].astype(float),
                 mode="markers+text",
-                text=[esc(n) for n in rows["name"]],
+                # only Russia and Iran are labeled on the map; the rest name themselves on hover
+                text=[esc(n) if pid in highlight else "" for n, pid in zip(rows["name"], rows["place_id"])],
+                hovertext=[esc(n) for n in rows["name"]],
                 textposition="top center",
+                textfont=dict(size=14),
                 marker=dict(symbol=style["symbol"], size=sizes, color=colors, line=dict(width=1, color="white")),
                 name={"state": "State (at its capital)", "armed-group": "Armed group (at its base)",
                       "site": "Site"}[kind],
                 customdata=list(zip((esc(v) for v in rows["located_at"]), (esc(v) for v in rows["sources"]))),
-                hovertemplate="<b>%{text}</b><br>drawn at %{customdata[0]}<br>source: %{customdata[1]}<extra></extra>",
+                hovertemplate="<b>%{hovertext}</b><br>drawn at %{customdata[0]}<br>source: %{customdata[1]}<extra></extra>",
             )
         )
     fig.update_layout(
@@ -92,8 +95,8 @@ def actors_map(places: pd.DataFrame, highlight: tuple[str, ...] = ("RUS", "IRN")
             showland=True,
             showcountries=True,
             showocean=True,
-            lataxis_range=[10, 62],
-            lonaxis_range=[20, 75],
+            lataxis_range=[8, 62],
+            lonaxis_range=[0, 95],
         ),
     )
     return fig

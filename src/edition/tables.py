@@ -1,0 +1,63 @@
+"""Table views of the data for chapters: dates shown at their precision, text left to pandas to escape."""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import HTML
+
+PRECISION_FORMAT = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+
+
+def format_date(value: pd.Timestamp | None, precision: str | None) -> str:
+    """A date written no more precisely than the source gives it: 2022, 2022-09 or 2022-09-13."""
+    if value is None or pd.isna(value):
+        return ""
+    return value.strftime(PRECISION_FORMAT.get(str(precision), "%Y-%m-%d"))
+
+
+def date_span(start: pd.Timestamp, start_precision: str, end: pd.Timestamp | None, end_precision: str | None) -> str:
+    """'1804–1813-10-24' style span, or the single date."""
+    first = format_date(start, start_precision)
+    last = format_date(end, end_precision)
+    return f"{first} – {last}" if last and last != first else first
+
+
+def bears_on(cell: object, paragraphs: set[int]) -> bool:
+    """True if a ';'-separated paragraph list names any of ``paragraphs``."""
+    if cell is None or pd.isna(cell):
+        return False
+    return any(int(p) in paragraphs for p in str(cell).split(";") if p)
+
+
+def events_for(events: pd.DataFrame, paragraphs: set[int] | range) -> pd.DataFrame:
+    """Timeline events that bear on the given essay paragraphs, oldest first, for display."""
+    wanted = set(paragraphs)
+    rows = events[events["paragraphs"].map(lambda cell: bears_on(cell, wanted))]
+    rows = rows.sort_values("start_date")
+    return pd.DataFrame(
+        {
+            "When": [date_span(r.start_date, r.start_precision, r.end_date, r.end_precision) for r in rows.itertuples()],
+            "Event": rows["title"].to_numpy(),
+            "In brief": rows["summary"].to_numpy(),
+            "Certainty": rows["certainty"].to_numpy(),
+            "After the essay": ["yes" if flag else "" for flag in rows["after_essay"]],
+            "Sources": rows["sources"].str.replace(";", "; ").to_numpy(),
+        },
+        index=pd.Index(rows["event_id"].to_numpy(), name="id"),
+    )
+
+
+def to_html(frame: pd.DataFrame, caption: str | None = None) -> HTML:
+    """A table as escaped HTML with every cell in full (pandas would cut long text at 50 characters)."""
+    with pd.option_context("display.max_colwidth", None):
+        html = frame.to_html(escape=True, classes=["edition-table"], border=0, na_rep="")
+    if caption:
+        html = html.replace("<table", "<table aria-label=\"" + caption.replace('"', "&quot;") + "\"", 1)
+    return HTML(html)
+
+
+def show_events(events: pd.DataFrame, paragraphs: set[int] | range) -> HTML:
+    """The events bearing on some paragraphs, as a compact table for a chapter."""
+    frame = events_for(events, paragraphs)[["When", "Event", "In brief", "Certainty", "After the essay"]]
+    numbers = ", ".join(f"¶{n}" for n in sorted(set(paragraphs)))
+    return to_html(frame, caption=f"Timeline events bearing on {numbers}")
