@@ -22,6 +22,7 @@ PARAGRAPH_COUNT = 14
 KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s<>\"]*)?$")
 CITE_RE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
+NO_MARKUP_PATTERN = r"^[^<>]*$"
 HTMLISH_RE = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:", re.IGNORECASE)
 REQUIRED_BIB_FIELDS = ("title", "url", "urldate", "howpublished")
 UNDATED_MARK = "Undated page."
@@ -185,6 +186,7 @@ def cross_check_problems(
         if entry.fields.get("urldate") and (urldate is None or urldate > today):
             problems.append(Problem(bib_path, None, f"{key}.urldate", entry.fields.get("urldate"), "not a past ISO date"))
 
+    source_dates = {key: source_date(dict(entry.fields)) for key, entry in bib.entries.items()}
     used: set[str] = set()
     places = tables.get("places")
     place_ids = set(places["place_id"]) if places is not None else set()
@@ -208,7 +210,7 @@ def cross_check_problems(
                 for code in _keys(record[column]):
                     if code not in place_ids:
                         problems.append(Problem(path, row, column, code, "unknown place/actor code (not in places.csv)"))
-            problems.extend(_date_problems(name, path, row, record, today))
+            problems.extend(_date_problems(name, path, row, record, today, source_dates))
         if name == "places":
             problems.extend(_place_problems(path, frame))
         if name == "transfers":
@@ -226,7 +228,30 @@ def cross_check_problems(
     return problems
 
 
-def _date_problems(name: str, path: str, row: int, record: pd.Series, today: dt.date) -> Iterator[Problem]:
+PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+
+
+def _truncate(date: dt.date, rank: int) -> tuple[int, ...]:
+    return (date.year, date.month, date.day)[: 3 - rank]
+
+
+def source_date(fields: dict) -> dt.date | None:
+    """A bibliography entry's publication date, as precise as the entry gives it (earliest day)."""
+    try:
+        year = int(fields.get("year", ""))
+    except ValueError:
+        return None
+    month = MONTHS.get(fields.get("month", "").strip().lower()[:3], 1)
+    try:
+        day = int(fields.get("day", "1"))
+    except ValueError:
+        day = 1
+    return dt.date(year, month, day)
+
+
+def _date_problems(name: str, path: str, row: int, record: pd.Series, today: dt.date,
+                   source_dates: dict[str, dt.date | None] | None = None) -> Iterator[Problem]:
     dates: dict[str, dt.date | None] = {}
     for column, precision_column in DATE_PAIRS.get(name, []):
         value, precision = record.get(column, ""), record.get(precision_column, "")
@@ -242,18 +267,26 @@ def _date_problems(name: str, path: str, row: int, record: pd.Series, today: dt.
             yield Problem(path, row, column, value, "month precision must be written as the 1st of the month")
         if precision == "year" and (date.month, date.day) != (1, 1):
             yield Problem(path, row, column, value, "year precision must be written as YYYY-01-01")
+    precisions = {column: record.get(p, "") for column, p in DATE_PAIRS.get(name, [])}
     for earlier, later in DATE_ORDER.get(name, []):
         a, b = dates.get(earlier), dates.get(later)
-        if a and b and b < a:
-            yield Problem(path, row, later, record[later], f"{later} is before {earlier} ({record[earlier]})")
+        if a and b:
+            # compare at the coarser of the two precisions: "1991" is not before 1991-11-13
+            coarser = max(PRECISION_RANK.get(precisions[earlier], 0), PRECISION_RANK.get(precisions[later], 0))
+            if _truncate(b, coarser) < _truncate(a, coarser):
+                yield Problem(path, row, later, record[later], f"{later} is before {earlier} ({record[earlier]})")
     if name in AFTER_FLAG:
         column, flag = AFTER_FLAG[name]
         date = dates.get(column)
+        if date is None and source_dates is not None:
+            known = [source_dates[k] for k in _keys(record.get("sources", "")) if source_dates.get(k)]
+            date = min(known) if known else None
+            column = "earliest cited source"
         if date is not None and record.get(flag, "") in ("true", "false"):
             expected = date > ESSAY_DATE
             if (record[flag] == "true") != expected:
                 yield Problem(path, row, flag, record[flag],
-                              f"must be {str(expected).lower()}: {column} {record[column]} is "
+                              f"must be {str(expected).lower()}: {column} {date.isoformat()} is "
                               f"{'after' if expected else 'on or before'} the essay's date {ESSAY_DATE}")
 
 
@@ -311,3 +344,21 @@ def load_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     if name not in tables:
         raise KeyError(f"{_rel(data_dir / PACKAGE_FILE)}: no table named {name!r}; have {sorted(tables)}")
     return tables[name]
+
+
+def source_profile(bib: BibliographyData | None = None) -> pd.DataFrame:
+    """One row per bibliography entry: publisher, whether read from the original publisher, dated, titled."""
+    bib = bib if bib is not None else load_bibliography()
+    rows = []
+    for key, entry in bib.entries.items():
+        publisher = entry.fields.get("howpublished", "")
+        republished = bool(re.search(r"\bvia\b|\(|repost|mirror|copy of|archived", publisher, re.IGNORECASE))
+        rows.append({
+            "key": key,
+            "publisher": publisher,
+            "original_publisher": not republished,
+            "dated": bool(entry.fields.get("year")),
+            "title_seen": not entry.fields.get("title", "").startswith("[Title not seen"),
+            "url": entry.fields.get("url", ""),
+        })
+    return pd.DataFrame(rows)

@@ -32,8 +32,12 @@ def bears_on(cell: object, paragraphs: set[int]) -> bool:
 def events_for(events: pd.DataFrame, paragraphs: set[int] | range) -> pd.DataFrame:
     """Timeline events that bear on the given essay paragraphs, oldest first, for display."""
     wanted = set(paragraphs)
-    rows = events[events["paragraphs"].map(lambda cell: bears_on(cell, wanted))]
-    rows = rows.sort_values("start_date")
+    return events_view(events[events["paragraphs"].map(lambda cell: bears_on(cell, wanted))])
+
+
+def events_view(events: pd.DataFrame) -> pd.DataFrame:
+    """Timeline events, oldest first, with dates at their precision, for display."""
+    rows = events.sort_values("start_date")
     return pd.DataFrame(
         {
             "When": [date_span(r.start_date, r.start_precision, r.end_date, r.end_precision) for r in rows.itertuples()],
@@ -41,6 +45,7 @@ def events_for(events: pd.DataFrame, paragraphs: set[int] | range) -> pd.DataFra
             "In brief": rows["summary"].to_numpy(),
             "Certainty": rows["certainty"].to_numpy(),
             "After the essay": ["yes" if flag else "" for flag in rows["after_essay"]],
+            "Paragraphs": rows["paragraphs"].fillna("").str.replace(";", ", ").to_numpy(),
             "Sources": rows["sources"].str.replace(";", "; ").to_numpy(),
         },
         index=pd.Index(rows["event_id"].to_numpy(), name="id"),
@@ -61,3 +66,31 @@ def show_events(events: pd.DataFrame, paragraphs: set[int] | range) -> HTML:
     frame = events_for(events, paragraphs)[["When", "Event", "In brief", "Certainty", "After the essay"]]
     numbers = ", ".join(f"¶{n}" for n in sorted(set(paragraphs)))
     return to_html(frame, caption=f"Timeline events bearing on {numbers}")
+
+
+def transfers_view(transfers: pd.DataFrame) -> pd.DataFrame:
+    """Arms transfers with dates at their precision, for display."""
+    rows = transfers
+    return pd.DataFrame(
+        {
+            "Supplier → recipient": (rows["supplier"] + " → " + rows["recipient"]).to_numpy(),
+            "System": rows["system"].to_numpy(),
+            "Category": rows["category"].to_numpy(),
+            "Quantity": rows["quantity"].astype("string").fillna("").to_numpy(),
+            "Ordered": [format_date(d, p) for d, p in zip(rows["order_date"], rows["order_date_precision"])],
+            "Delivered": [date_span(a, pa, b, pb) if not pd.isna(a) else "" for a, pa, b, pb in zip(
+                rows["first_delivery_date"], rows["first_delivery_precision"],
+                rows["last_delivery_date"], rows["last_delivery_precision"])],
+            "Status": rows["status"].to_numpy(),
+            "Evidence": rows["evidence"].to_numpy(),
+            "Public": [format_date(d, p) for d, p in zip(rows["public_date"], rows["public_date_precision"])],
+            "After the essay": ["yes" if flag else "" for flag in rows["public_after_essay"]],
+            "Sources": rows["sources"].str.replace(";", "; ").to_numpy(),
+        },
+        index=pd.Index(rows["transfer_id"].to_numpy(), name="id"),
+    )
+
+
+def transfers_table(transfers: pd.DataFrame) -> HTML:
+    """All arms transfers as an escaped HTML table."""
+    return to_html(transfers_view(transfers), caption="Arms transfers")

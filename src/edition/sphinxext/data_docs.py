@@ -1,0 +1,111 @@
+"""Data appendix glue: a data dictionary generated from datapackage.json, and the package zip."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util.docutils import SphinxDirective
+
+from edition import data
+from edition.paths import DATA_DIR, ROOT
+
+ZIP_NAME = "persian-russian-connection-data.zip"
+ZIP_PATH = ROOT / "_build" / "generated" / ZIP_NAME
+
+
+def constraint_text(field: dict) -> str:
+    """The field's constraints in words: required, unique, enum, range, pattern."""
+    cons = field.get("constraints", {})
+    parts = []
+    if cons.get("required"):
+        parts.append("required")
+    if cons.get("unique"):
+        parts.append("unique")
+    if "enum" in cons:
+        parts.append("one of: " + ", ".join(cons["enum"]))
+    if "minimum" in cons and "maximum" in cons:
+        parts.append(f"from {cons['minimum']} to {cons['maximum']}")
+    elif "minimum" in cons:
+        parts.append(f"at least {cons['minimum']}")
+    elif "maximum" in cons:
+        parts.append(f"at most {cons['maximum']}")
+    if "pattern" in cons and cons["pattern"] != data.NO_MARKUP_PATTERN:
+        parts.append(f"pattern {cons['pattern']}")
+    if cons.get("pattern") == data.NO_MARKUP_PATTERN:
+        parts.append("no markup (< or >)")
+    return "; ".join(parts)
+
+
+def _row(cells: list[str]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        entry += nodes.paragraph(cell, cell)
+        row += entry
+    return row
+
+
+class DataDictionaryDirective(SphinxDirective):
+    """``{data-dictionary} transfers``: one table's fields, as its Table Schema declares them."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        descriptor = data.read_descriptor(DATA_DIR)
+        self.env.note_dependency(str(DATA_DIR / data.PACKAGE_FILE))
+        resources = {r["name"]: r for r in descriptor["resources"]}
+        name = self.arguments[0]
+        if name not in resources:
+            raise self.error(f"data dictionary: no table {name!r} in datapackage.json; have {sorted(resources)}")
+        resource = resources[name]
+        schema = resource["schema"]
+        headers = ["Field", "Type", "Constraints", "Meaning"]
+        table = nodes.table(classes=["edition-data-dictionary"])
+        group = nodes.tgroup(cols=len(headers))
+        table += group
+        for width in (18, 10, 30, 42):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        head += _row(headers)
+        group += head
+        body = nodes.tbody()
+        for field in schema["fields"]:
+            body += _row([field["name"], field["type"], constraint_text(field), field.get("description", "")])
+        group += body
+        keys = [nodes.paragraph(text=f"Primary key: {', '.join(schema.get('primaryKey', []))}.")]
+        for fk in schema.get("foreignKeys", []):
+            ref = fk["reference"]
+            keys.append(nodes.paragraph(
+                text=f"Foreign key: {', '.join(fk['fields'])} → {ref['resource']}.{', '.join(ref['fields'])}."))
+        title = nodes.paragraph()
+        title += nodes.strong(text=f"{resource.get('title', name)} ({resource['path']})")
+        return [title, nodes.paragraph(text=resource.get("description", "")), table, *keys]
+
+
+def write_package_zip(app: Sphinx, config: Config) -> None:
+    """Zip the whole Data Package (descriptor, tables, bibliography) for the appendix's download link."""
+    descriptor = data.read_descriptor(DATA_DIR)
+    files = [data.PACKAGE_FILE, data.BIB_FILE] + [r["path"] for r in descriptor["resources"]]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in files:
+            # a fixed timestamp keeps the archive byte-identical across builds of the same data
+            info = zipfile.ZipInfo(f"data/{name}", date_time=(2023, 10, 26, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, (DATA_DIR / name).read_bytes())
+    # rewrite only on change, so an unchanged book does not re-read the appendix
+    if not ZIP_PATH.exists() or ZIP_PATH.read_bytes() != buffer.getvalue():
+        ZIP_PATH.parent.mkdir(parents=True, exist_ok=True)
+        ZIP_PATH.write_bytes(buffer.getvalue())
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("data-dictionary", DataDictionaryDirective)
+    app.connect("config-inited", write_package_zip)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
