@@ -59,7 +59,10 @@ def test_each_section_chapter_shows_paragraphs_and_an_executed_cell(root: Path, 
             continue
         soup = soup_of(built_html, page)
         assert rendered_paragraphs(soup), f"{page} shows no essay paragraph"
-        assert soup.select("div.cell_output"), f"{page} has no executed cell output"
+        # an executed cell shows its output in place, or glues a figure into a panel
+        assert soup.select("div.cell_output") or soup.select(".edition-figure-panel .edition-plotly"), (
+            f"{page} has no executed cell output")
+        assert soup.select("div.cell"), f"{page} has no code cell"
 
 
 def test_paragraph_links_resolve_to_rendered_anchors(built_html: Path) -> None:
@@ -132,3 +135,22 @@ def test_no_page_loads_anything_from_a_third_party_host(built_html: Path) -> Non
         offenders += [f"{css.relative_to(built_html)}: {u}" for u in re.findall(r"url\(['\"]?([^)'\"]+)", text) if _external(u)]
         offenders += [f"{css.relative_to(built_html)}: @import {u}" for u in re.findall(r"@import\s+['\"]([^'\"]+)", text) if _external(u)]
     assert not offenders, "\n".join(offenders)
+
+
+def test_every_figure_panel_has_caption_tabs_data_sources_and_summary(built_html: Path) -> None:
+    panels = []
+    for page in built_html.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for panel in soup.select("div.edition-figure-panel"):
+            panels.append(panel["id"])
+            labels = [label.get_text(strip=True) for label in panel.select(".sd-tab-label")]
+            assert labels == ["Chart", "Data", "Sources"], (page, labels)
+            caption = panel.select_one("figcaption")
+            assert caption and re.match(r"Fig\. \d+", caption.get_text(strip=True)), panel["id"]
+            contents = panel.select(".sd-tab-content")
+            assert contents[0].select_one(".edition-plotly"), panel["id"]
+            assert contents[1].select_one("table tbody tr"), panel["id"]
+            assert contents[2].select("a[href*='bibliography.html#cite-']"), panel["id"]
+            summary = panel.select_one(".edition-figure-summary").get_text(" ", strip=True)
+            assert len(summary) > 80, panel["id"]
+    assert {"panel-arms-flow-map", "panel-alliance-timeline", "panel-reversal-bars", "panel-drone-path"} <= set(panels)

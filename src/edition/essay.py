@@ -233,3 +233,16 @@ def parse_range(spec: str, count: int) -> list[int]:
             raise SeedError(f"paragraph range {spec!r}: {part!r} is outside 1–{count}")
         numbers.extend(range(lo, hi + 1))
     return numbers
+
+
+ESSAY_DIRECTIVE_RE = re.compile(r"^```\{essay\}\s+(.+?)\s*$", re.MULTILINE)
+
+
+def paragraph_pages(chapters_dir: Path) -> dict[int, str]:
+    """Which chapter page renders each body paragraph, read from the chapters' essay directives."""
+    pages: dict[int, str] = {}
+    for path in sorted(chapters_dir.glob("*.md")):
+        for match in ESSAY_DIRECTIVE_RE.finditer(path.read_text(encoding="utf-8")):
+            for number in parse_range(match.group(1), 10_000):
+                pages[number] = path.stem
+    return pages

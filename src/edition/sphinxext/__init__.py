@@ -10,7 +10,7 @@ from sphinx.errors import ConfigError
 
 from edition import data, essay
 from edition.paths import STATIC_DIR
-from edition.sphinxext import data_docs, essay_text
+from edition.sphinxext import data_docs, essay_text, figure_panel
 from edition.sphinxext import plotly_output
 
 
@@ -34,5 +34,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("edition/theme-mode.js", priority=100)
     essay_text.setup(app)
     data_docs.setup(app)
+    figure_panel.setup(app)
     plotly_output.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

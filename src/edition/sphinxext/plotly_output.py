@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,17 @@ def plotly_js_source() -> Path:
     return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 
+_SCRIPT_BREAKERS = re.compile(r"<(/|!--|script)", re.IGNORECASE)
+
+
 def script_safe_json(payload: Any) -> str:
-    """JSON that cannot close or break out of the <script> element holding it."""
+    """JSON that cannot close or break out of the <script> element holding it.
+
+    Only the sequences that end or re-enter script data ("</", "<!--", "<script") are escaped,
+    as "\\u003c…", which JSON.parse reads back unchanged; the many "<br>" in hover text stay short.
+    """
     text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _SCRIPT_BREAKERS.sub(lambda m: "\\u003c" + m.group(1), text)
 
 
 def figure_html(payload: dict[str, Any]) -> str:

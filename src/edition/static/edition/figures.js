@@ -39,7 +39,17 @@
     var config = Object.assign({ responsive: true, displaylogo: false }, spec.config || {}, {
       topojsonURL: contentRoot() + "_static/edition/topojson/"
     });
-    return Plotly.react(target, spec.data, themed(spec.layout || {}), config).then(function () {
+    return Plotly.react(target, spec.data, themed(spec.layout || {}), config).then(function (gd) {
+      if (!holder.dataset.linked) {
+        // Points whose trace declares meta.clickLink = k carry a page link in customdata[k].
+        gd.on("plotly_click", function (event) {
+          var point = event.points && event.points[0];
+          var index = point && point.data.meta && point.data.meta.clickLink;
+          var href = index !== undefined && point.customdata ? point.customdata[index] : "";
+          if (href) { window.location.href = href; }
+        });
+        holder.dataset.linked = "true";
+      }
       holder.dataset.drawn = "true";
     });
   }
