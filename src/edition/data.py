@@ -211,6 +211,16 @@ def cross_check_problems(
                     if code not in place_ids:
                         problems.append(Problem(path, row, column, code, "unknown place/actor code (not in places.csv)"))
             problems.extend(_date_problems(name, path, row, record, today, source_dates))
+        if "exact" in frame.columns:
+            problems.extend(_selector_problems(path, frame))
+        if name == "annotations":
+            problems.extend(_annotation_problems(path, frame, tables.get("claims")))
+        for column, field in fields.items():
+            if field["type"] == "date" and column not in {c for c, _ in DATE_PAIRS.get(name, [])}:
+                for row, value in frame[column].items():
+                    date = _parse_date(value) if value else None
+                    if date and date > today:
+                        problems.append(Problem(path, row, column, value, f"date is in the future (after {today.isoformat()})"))
         if name == "places":
             problems.extend(_place_problems(path, frame))
         if name == "transfers":
@@ -288,6 +298,50 @@ def _date_problems(name: str, path: str, row: int, record: pd.Series, today: dt.
                 yield Problem(path, row, flag, record[flag],
                               f"must be {str(expected).lower()}: {column} {date.isoformat()} is "
                               f"{'after' if expected else 'on or before'} the essay's date {ESSAY_DATE}")
+
+
+def _selector_problems(path: str, frame: pd.DataFrame) -> Iterator[Problem]:
+    """Each TextQuoteSelector matches the seed: exact once in its paragraph, prefix and suffix beside it."""
+    from edition import essay
+
+    parsed = essay.load()
+    for row, record in frame.iterrows():
+        try:
+            text = parsed.paragraph(int(record["paragraph"])).text
+        except (ValueError, essay.SeedError):
+            continue  # frictionless reports a bad paragraph number
+        exact = record["exact"]
+        count = text.count(exact) if exact else 0
+        if count != 1:
+            yield Problem(path, row, "exact", exact,
+                          f"occurs {count} times in ¶{record['paragraph']}; an anchor must occur exactly once")
+            continue
+        start = text.index(exact)
+        before, after = text[:start], text[start + len(exact):]
+        if record["prefix"] and not before.endswith(record["prefix"]):
+            yield Problem(path, row, "prefix", record["prefix"], f"is not the text before the anchor in ¶{record['paragraph']}")
+        if record["suffix"] and not after.startswith(record["suffix"]):
+            yield Problem(path, row, "suffix", record["suffix"], f"is not the text after the anchor in ¶{record['paragraph']}")
+
+
+def _annotation_problems(path: str, frame: pd.DataFrame, claims: pd.DataFrame | None) -> Iterator[Problem]:
+    claim_paragraph = dict(zip(claims["claim_id"], claims["paragraph"])) if claims is not None else {}
+    for row, record in frame.iterrows():
+        listed = set(_keys(record["sources"]))
+        for match in CITE_RE.finditer(record["note"]):
+            for key in match.group(1).split(","):
+                if key.strip() not in listed:
+                    yield Problem(path, row, "note", key.strip(), "cited in the note but missing from its sources")
+        date = _parse_date(record["event_date"]) if record["event_date"] else None
+        if record["kind"] == "update" and (date is None or date <= ESSAY_DATE):
+            yield Problem(path, row, "event_date", record["event_date"],
+                          f"an update needs the date of a development after the essay ({ESSAY_DATE})")
+        if record["kind"] != "update" and record["event_date"]:
+            yield Problem(path, row, "event_date", record["event_date"], "only updates carry an event date")
+        claim = record["claim_id"]
+        if claim and claim in claim_paragraph and claim_paragraph[claim] != record["paragraph"]:
+            yield Problem(path, row, "paragraph", record["paragraph"],
+                          f"differs from its claim {claim}'s paragraph ¶{claim_paragraph[claim]}")
 
 
 def _place_problems(path: str, frame: pd.DataFrame) -> Iterator[Problem]:

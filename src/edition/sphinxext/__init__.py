@@ -32,6 +32,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_static)
     app.add_css_file("edition/edition.css")
     app.add_js_file("edition/theme-mode.js", priority=100)
+    app.add_js_file("edition/notes.js", loading_method="defer")
     essay_text.setup(app)
     data_docs.setup(app)
     figure_panel.setup(app)

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -16,7 +17,8 @@ from edition import data
 from edition.paths import DATA_DIR, ROOT
 
 ZIP_NAME = "persian-russian-connection-data.zip"
-ZIP_PATH = ROOT / "_build" / "generated" / ZIP_NAME
+GENERATED = ROOT / "_build" / "generated"
+ZIP_PATH = GENERATED / ZIP_NAME
 
 
 def constraint_text(field: dict) -> str:
@@ -88,6 +90,44 @@ class DataDictionaryDirective(SphinxDirective):
         return [title, nodes.paragraph(text=resource.get("description", "")), table, *keys]
 
 
+class DataTableDirective(SphinxDirective):
+    """``{data-table} transfers``: a whole table, each row with a stable anchor (#row-t040) notes link to."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        from edition import tables as views
+
+        name = self.arguments[0]
+        loaded = data.load_tables()
+        self.env.note_dependency(str(DATA_DIR / f"{name}.csv"))
+        if name == "transfers":
+            frame = views.transfers_view(loaded["transfers"])
+        elif name == "events":
+            frame = views.events_view(loaded["events"])
+        else:
+            raise self.error(f"data-table: no view for table {name!r}; have transfers, events")
+        headers = ["id", *frame.columns]
+        table = nodes.table(classes=["edition-data-table"])
+        group = nodes.tgroup(cols=len(headers))
+        table += group
+        for _ in headers:
+            group += nodes.colspec(colwidth=10)
+        head = nodes.thead()
+        head += _row(headers)
+        group += head
+        body = nodes.tbody()
+        for row_id, values in frame.iterrows():
+            row = _row([str(row_id), *[("" if pd.isna(v) else str(v)) for v in values]])
+            anchor = f"row-{str(row_id).lower()}"
+            target = nodes.target("", "", ids=[anchor], names=[anchor])
+            self.state.document.note_explicit_target(target)
+            row[0][0].insert(0, target)
+            body += row
+        group += body
+        return [table]
+
+
 def write_package_zip(app: Sphinx, config: Config) -> None:
     """Zip the whole Data Package (descriptor, tables, bibliography) for the appendix's download link."""
     descriptor = data.read_descriptor(DATA_DIR)
@@ -105,7 +145,19 @@ def write_package_zip(app: Sphinx, config: Config) -> None:
         ZIP_PATH.write_bytes(buffer.getvalue())
 
 
+def write_exports(app: Sphinx, config: Config) -> None:
+    """The annotation and claim exports the ledger page offers for download."""
+    from edition import essay, exports
+
+    tables = data.load_tables()
+    parsed = essay.load()
+    exports.write(GENERATED / "annotations.jsonld", exports.web_annotations(tables["annotations"], parsed))
+    exports.write(GENERATED / "claims.jsonld", exports.claim_reviews(tables["claims"], parsed))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("data-dictionary", DataDictionaryDirective)
+    app.add_directive("data-table", DataTableDirective)
     app.connect("config-inited", write_package_zip)
+    app.connect("config-inited", write_exports)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,20 +2,62 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+import pandas as pd
 from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
+from edition import data
 from edition import essay as essay_mod
 
 logger = logging.getLogger(__name__)
 
 MODES = ("full", "excerpt")
+KIND_LABEL = {"source": ("§", "Source"), "context": ("i", "Context"), "caveat": ("!", "Caveat"), "update": ("↻", "Update")}
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, pd.DataFrame]:
+    """The validated tables, loaded once per build process."""
+    return data.load_tables()
+
+
+def note_label(paragraph: int, index: int) -> str:
+    """A note's visible number: ¶6's third note is 6.3."""
+    return f"{paragraph}.{index}"
+
+
+def note_id(annotation_id: str) -> str:
+    """The stable anchor of a note (also a cross-reference label)."""
+    return f"note-{annotation_id.lower()}"
+
+
+def spans_of(text: str, notes: pd.DataFrame) -> list[tuple[int, int, list[int]]]:
+    """(start, end, note positions) for each distinct anchored span, in reading order."""
+    spans: dict[tuple[int, int], list[int]] = {}
+    for position, exact in enumerate(notes["exact"]):
+        start = text.index(exact)
+        spans.setdefault((start, start + len(exact)), []).append(position)
+    return sorted(((a, b, members) for (a, b), members in spans.items()), key=lambda s: (s[1], s[0]))
+
+
+def data_rows_sharing_sources(keys: list[str]) -> list[str]:
+    """Transfer and event ids whose rows cite any of these sources."""
+    tables = _tables()
+    wanted = set(keys)
+    found = []
+    for name, id_column in (("transfers", "transfer_id"), ("events", "event_id")):
+        frame = tables[name]
+        hits = frame[frame["sources"].map(lambda cell: bool(wanted & set(str(cell).split(";"))))]
+        found.extend(hits[id_column].tolist())
+    return found
 
 
 def _essay(env: BuildEnvironment) -> essay_mod.Essay:
@@ -49,7 +91,7 @@ class EssayDirective(SphinxDirective):
             )
         _placed(self.env).setdefault(self.env.docname, []).extend(numbers)
 
-        outer = nodes.container(classes=["essay-excerpt", f"essay-mode-{mode}"])
+        outer = nodes.container(classes=["essay-excerpt", f"essay-mode-{mode}", "full-width"])
         label = nodes.paragraph(classes=["essay-source-label"])
         first, last = numbers[0], numbers[-1]
         span = f"¶{first}" if first == last else f"¶{first}–{last}"
@@ -71,7 +113,12 @@ class EssayDirective(SphinxDirective):
         )
         box += marker
         if mode == "full":
-            box += nodes.paragraph(para.text, para.text, classes=["essay-text"])
+            notes = _tables()["annotations"]
+            notes = notes[notes["paragraph"] == para.number].reset_index(drop=True)
+            box += self._annotated_text(para, notes)
+            if len(notes):
+                box["classes"].append("has-notes")
+                box += self._notes(para, notes)
         else:
             text = nodes.paragraph(classes=["essay-text", "essay-text-excerpt"])
             text += nodes.Text(para.opening())
@@ -81,6 +128,71 @@ class EssayDirective(SphinxDirective):
                 refuri=essay.provenance.canonical_url, classes=["essay-original-link"],
             )
             box += text
+        return box
+
+
+    def _annotated_text(self, para: essay_mod.Paragraph, notes: pd.DataFrame) -> nodes.paragraph:
+        """The paragraph's text with anchored phrases highlighted and note numbers after them."""
+        text = para.text
+        out = nodes.paragraph(classes=["essay-text"])
+        spans = spans_of(text, notes)
+        cuts = sorted({0, len(text), *[a for a, _, _ in spans], *[b for _, b, _ in spans]})
+        ends: dict[int, list[list[int]]] = {}
+        for a, b, members in spans:
+            ends.setdefault(b, []).append(members)
+        for left, right in zip(cuts, cuts[1:]):
+            covering = [(b - a, notes.loc[m[0], "kind"]) for a, b, m in spans if a <= left and right <= b]
+            piece = text[left:right]
+            if covering:
+                kind = min(covering)[1]  # the innermost span's kind styles the segment
+                out += nodes.inline(piece, piece, classes=["anno-hl", f"anno-{kind}"])
+            else:
+                out += nodes.Text(piece)
+            for members in ends.get(right, []):
+                marker = nodes.superscript(classes=["anno-marker"])
+                for i, position in enumerate(members):
+                    row = notes.loc[position]
+                    symbol, kind_name = KIND_LABEL[row["kind"]]
+                    if i:
+                        marker += nodes.Text(",")
+                    marker += nodes.reference(
+                        "", note_label(para.number, position + 1), refid=note_id(row["annotation_id"]),
+                        classes=["anno-ref", f"anno-{row['kind']}"], reftitle=kind_name,
+                    )
+                out += marker
+        return out
+
+    def _notes(self, para: essay_mod.Paragraph, notes: pd.DataFrame) -> nodes.container:
+        """The paragraph's notes, for the margin (wide screens) or a collapsible list (narrow)."""
+        box = nodes.container(classes=["essay-notes"])
+        box += nodes.raw("", f'<details class="essay-notes-toggle" open><summary>Notes on ¶{para.number} '
+                             f'({len(notes)})</summary>', format="html")
+        for position, row in notes.iterrows():
+            symbol, kind_name = KIND_LABEL[row["kind"]]
+            anchor = note_id(row["annotation_id"])
+            note = nodes.container(classes=["essay-note", f"anno-{row['kind']}"], ids=[anchor], names=[anchor])
+            self.state.document.note_explicit_target(note)
+            head = nodes.paragraph(classes=["essay-note-head"])
+            head += nodes.inline("", note_label(para.number, position + 1), classes=["essay-note-number"])
+            kind_text = f" {symbol} {kind_name}"
+            if row["kind"] == "update" and not pd.isna(row["event_date"]):
+                kind_text += f" · {row['event_date'].date().isoformat()} (after the essay)"
+            head += nodes.inline("", kind_text, classes=["essay-note-kind"])
+            note += head
+            self.state.nested_parse(StringList([row["note"]], source=f"data/annotations.csv:{row['annotation_id']}"),
+                                    0, note)
+            rows = data_rows_sharing_sources(str(row["sources"]).split(";"))
+            if rows:
+                refs = nodes.paragraph(classes=["essay-note-data"])
+                refs += nodes.Text("Data: ")
+                for i, row_id in enumerate(rows[:6]):
+                    if i:
+                        refs += nodes.Text(", ")
+                    refs += addnodes.pending_xref("", nodes.inline("", row_id), refdomain="std", reftype="ref",
+                                                  reftarget=f"row-{row_id.lower()}", refexplicit=True, refwarn=True)
+                note += refs
+            box += note
+        box += nodes.raw("", "</details>", format="html")
         return box
 
 
@@ -117,6 +229,62 @@ class EssayFrontMatterDirective(SphinxDirective):
         link += nodes.reference("", prov.canonical_url, refuri=prov.canonical_url)
         box += link
         return [box]
+
+
+def _ref(target: str, text: str) -> addnodes.pending_xref:
+    ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=target, refexplicit=True, refwarn=True)
+    ref += nodes.inline("", text)
+    return ref
+
+
+class ClaimsLedgerDirective(SphinxDirective):
+    """``{claims-ledger} 6-8`` (or ``all``): the essay's claims with their type, status and date judged."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        essay = _essay(self.env)
+        spec = self.arguments[0]
+        numbers = list(range(1, len(essay.paragraphs) + 1)) if spec == "all" else essay_mod.parse_range(
+            spec, len(essay.paragraphs))
+        tables = _tables()
+        claims = tables["claims"][tables["claims"]["paragraph"].isin(numbers)]
+        first_note = tables["annotations"].dropna(subset=["claim_id"]).groupby("claim_id")["annotation_id"].first()
+        full = self.config.edition_essay_mode == "full"
+        headers = ["Claim", "Paragraph", "Type", "Status", "Judged", "In the edition's words"]
+        table = nodes.table(classes=["edition-claims-ledger"])
+        group = nodes.tgroup(cols=len(headers))
+        table += group
+        for width in (8, 8, 10, 14, 11, 49):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        head_row = nodes.row()
+        for text in headers:
+            entry = nodes.entry()
+            entry += nodes.paragraph(text=text)
+            head_row += entry
+        head += head_row
+        group += head
+        body = nodes.tbody()
+        for claim in claims.itertuples():
+            row = nodes.row()
+            cells: list[nodes.Node] = []
+            note = first_note.get(claim.claim_id)
+            cells.append(_ref(note_id(note), claim.claim_id) if (full and note) else nodes.Text(claim.claim_id))
+            cells.append(_ref(f"essay-p{claim.paragraph}", f"¶{claim.paragraph}"))
+            cells.append(nodes.Text(claim.claim_type))
+            cells.append(nodes.inline("", claim.status.replace("-", " "), classes=["claim-status", f"claim-{claim.status}"]))
+            cells.append(nodes.Text(claim.judged_date.date().isoformat()))
+            cells.append(nodes.Text(claim.summary))
+            for content in cells:
+                entry = nodes.entry()
+                para = nodes.paragraph()
+                para += content
+                entry += para
+                row += entry
+            body += row
+        group += body
+        return [table]
 
 
 class ParaRole(SphinxRole):
@@ -195,6 +363,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_essay_mode", "full", "env", [str])
     app.add_directive("essay", EssayDirective)
     app.add_directive("essay-front-matter", EssayFrontMatterDirective)
+    app.add_directive("claims-ledger", ClaimsLedgerDirective)
     app.add_role("para", ParaRole())
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
