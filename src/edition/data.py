@@ -215,6 +215,10 @@ def cross_check_problems(
             problems.extend(_selector_problems(path, frame))
         if name == "annotations":
             problems.extend(_annotation_problems(path, frame, tables.get("claims")))
+        if name == "scorecard":
+            problems.extend(_scorecard_problems(path, frame, today))
+        if name in LATER_FLAG_COVERS:
+            problems.extend(_later_dates_marked(path, frame, name))
         for column, field in fields.items():
             if field["type"] == "date" and column not in {c for c, _ in DATE_PAIRS.get(name, [])}:
                 for row, value in frame[column].items():
@@ -322,6 +326,42 @@ def _selector_problems(path: str, frame: pd.DataFrame) -> Iterator[Problem]:
             yield Problem(path, row, "prefix", record["prefix"], f"is not the text before the anchor in ¶{record['paragraph']}")
         if record["suffix"] and not after.startswith(record["suffix"]):
             yield Problem(path, row, "suffix", record["suffix"], f"is not the text after the anchor in ¶{record['paragraph']}")
+
+
+# Any date after the essay in these columns must sit in a row flagged as later knowledge.
+LATER_FLAG_COVERS = {
+    "transfers": ("public_after_essay", ["order_date", "first_delivery_date", "last_delivery_date", "public_date"]),
+    "events": ("after_essay", ["start_date", "end_date"]),
+}
+
+
+def _later_dates_marked(path: str, frame: pd.DataFrame, name: str) -> Iterator[Problem]:
+    flag, columns = LATER_FLAG_COVERS[name]
+    for row, record in frame.iterrows():
+        if record[flag] == "true":
+            continue
+        for column in columns:
+            date = _parse_date(record[column]) if record[column] else None
+            if date and date > ESSAY_DATE:
+                yield Problem(path, row, column, record[column],
+                              f"falls after the essay ({ESSAY_DATE}) but the row's {flag} is not true")
+
+
+def _scorecard_problems(path: str, frame: pd.DataFrame, today: dt.date) -> Iterator[Problem]:
+    """Each verdict rests on dated evidence, none of it later than the row's as_of date."""
+    for row, record in frame.iterrows():
+        as_of = _parse_date(record["as_of"]) if record["as_of"] else None
+        dates = [_parse_date(d) for d in record["evidence_dates"].split(";") if d]
+        for text, date in zip(record["evidence_dates"].split(";"), dates):
+            if date is None:
+                yield Problem(path, row, "evidence_dates", text, "not a valid ISO date")
+            elif as_of and date > as_of:
+                yield Problem(path, row, "evidence_dates", text, f"is later than the row's as_of date {record['as_of']}")
+        if as_of and as_of <= ESSAY_DATE:
+            yield Problem(path, row, "as_of", record["as_of"], f"a verdict must rest on evidence after the essay ({ESSAY_DATE})")
+        if record["verdict"] != "too-early" and not any(d and d > ESSAY_DATE for d in dates):
+            yield Problem(path, row, "evidence_dates", record["evidence_dates"],
+                          "a verdict other than too-early needs evidence dated after the essay")
 
 
 def _annotation_problems(path: str, frame: pd.DataFrame, claims: pd.DataFrame | None) -> Iterator[Problem]:

@@ -543,3 +543,49 @@ def summarize_actors(places: pd.DataFrame) -> str:
             f"{int(kinds.get('armed-group', 0))} armed groups at their political centers and "
             f"{int(kinds.get('site', 0))} sites. Russia (Moscow) and Iran (Tehran) are labeled and drawn larger; "
             f"the rest name themselves on hover.")
+
+
+# ---- the forecast scorecard ---------------------------------------------------------------
+
+VERDICTS = {  # order on the axis, marker (shape carries the verdict without color), color
+    "not-borne-out": ("x", "#D55E00"),
+    "partly": ("diamond", "#E69F00"),
+    "too-early": ("circle-open", "#999999"),
+    "borne-out": ("circle", "#009E73"),
+}
+
+
+def scorecard_chart(scorecard: pd.DataFrame) -> go.Figure:
+    """Each forecast on its own row, placed and shaped by its verdict."""
+    rows = scorecard.sort_values(["paragraph", "forecast_id"])
+    labels = [f"{r.forecast_id} ¶{r.paragraph}: {esc(r.criterion)[:48]}…" for r in rows.itertuples()]
+    fig = go.Figure()
+    for verdict, (symbol, color) in VERDICTS.items():
+        mask = (rows["verdict"] == verdict).to_numpy()
+        part = rows[mask]
+        fig.add_trace(go.Scatter(
+            x=[verdict.replace("-", " ")] * len(part), y=[lab for lab, m in zip(labels, mask) if m],
+            mode="markers", name=verdict.replace("-", " "),
+            marker=dict(symbol=symbol, size=15, color=color, line=dict(width=2, color=color)),
+            hovertext=[f"<b>{esc(r.forecast_id)} (¶{r.paragraph}, {esc(r.kind)})</b><br>would count: {esc(r.criterion)}"
+                       f"<br>verdict: {esc(r.verdict)} · evidence to {r.as_of.date().isoformat()}"
+                       f"<br>sources: {esc(r.sources).replace(';', ', ')}" for r in part.itertuples()],
+            hoverinfo="text",
+        ))
+    fig.update_layout(
+        **base_layout(height=120 + 30 * len(rows), margin=dict(l=8, r=8, t=30, b=8),
+                      legend=dict(orientation="h", yanchor="top", y=-0.06, x=0)),
+        xaxis=dict(categoryorder="array", categoryarray=[v.replace("-", " ") for v in VERDICTS], side="top"),
+        yaxis=dict(categoryorder="array", categoryarray=labels[::-1], automargin=True, tickfont=dict(size=11)),
+        meta={"edition": "scorecard"},
+    )
+    return fig
+
+
+def summarize_scorecard(scorecard: pd.DataFrame) -> str:
+    """A text summary of the scorecard, from the same rows."""
+    counts = scorecard["verdict"].value_counts()
+    parts = ", ".join(f"{int(counts.get(v, 0))} {v.replace('-', ' ')}" for v in reversed(list(VERDICTS)))
+    latest = scorecard["as_of"].max().date().isoformat()
+    return (f"Of the essay's {len(scorecard)} forecasts and prescriptions scored here, the verdicts are: {parts}. "
+            f"The evidence behind them reaches {latest}.")

@@ -94,3 +94,22 @@ def transfers_view(transfers: pd.DataFrame) -> pd.DataFrame:
 def transfers_table(transfers: pd.DataFrame) -> HTML:
     """All arms transfers as an escaped HTML table."""
     return to_html(transfers_view(transfers), caption="Arms transfers")
+
+
+def scorecard_table(scorecard: pd.DataFrame, pages: dict[int, str]) -> HTML:
+    """The scorecard as an escaped HTML table, each forecast linked to its paragraph."""
+    import html as html_lib
+
+    rows = []
+    for r in scorecard.sort_values(["paragraph", "forecast_id"]).itertuples():
+        page = pages.get(int(r.paragraph))
+        para = f"¶{r.paragraph}"
+        link = f'<a href="{page}.html#essay-p{r.paragraph}">{para}</a>' if page else para
+        cells = [html_lib.escape(r.forecast_id), link, html_lib.escape(r.kind), html_lib.escape(r.criterion),
+                 html_lib.escape(r.outcome), f"<strong>{html_lib.escape(r.verdict.replace('-', ' '))}</strong>",
+                 html_lib.escape(r.reasoning), html_lib.escape(r.as_of.date().isoformat())]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in
+                   ["Id", "Where", "Kind", "What would count", "What happened", "Verdict", "Why", "Evidence to"])
+    return HTML(f'<table class="edition-table edition-scorecard" aria-label="Forecast scorecard">'
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")

@@ -251,11 +251,13 @@ class ClaimsLedgerDirective(SphinxDirective):
         claims = tables["claims"][tables["claims"]["paragraph"].isin(numbers)]
         first_note = tables["annotations"].dropna(subset=["claim_id"]).groupby("claim_id")["annotation_id"].first()
         full = self.config.edition_essay_mode == "full"
-        headers = ["Claim", "Paragraph", "Type", "Status", "Judged", "In the edition's words"]
+        verdicts = {r.claim_id: f"{r.verdict.replace('-', ' ')} ({r.forecast_id})"
+                    for r in tables["scorecard"].dropna(subset=["claim_id"]).itertuples()}
+        headers = ["Claim", "Paragraph", "Type", "Status", "Judged", "In the edition's words", "Scorecard"]
         table = nodes.table(classes=["edition-claims-ledger"])
         group = nodes.tgroup(cols=len(headers))
         table += group
-        for width in (8, 8, 10, 14, 11, 49):
+        for width in (8, 8, 10, 13, 10, 39, 12):
             group += nodes.colspec(colwidth=width)
         head = nodes.thead()
         head_row = nodes.row()
@@ -276,6 +278,7 @@ class ClaimsLedgerDirective(SphinxDirective):
             cells.append(nodes.inline("", claim.status.replace("-", " "), classes=["claim-status", f"claim-{claim.status}"]))
             cells.append(nodes.Text(claim.judged_date.date().isoformat()))
             cells.append(nodes.Text(claim.summary))
+            cells.append(nodes.Text(verdicts.get(claim.claim_id, "")))
             for content in cells:
                 entry = nodes.entry()
                 para = nodes.paragraph()
