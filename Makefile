@@ -8,13 +8,15 @@ PORT ?= 8000
 # Strict: every warning is an error; keep going to report them all; nitpicky cross-references.
 JB_STRICT := --warningiserror --nitpick --keep-going
 
-.PHONY: help install book rebuild test serve lab clean lock
+.PHONY: help install book test serve lab clean lock linkcheck bench
 
 help:
 	@echo "make book   - create .venv if needed, install, execute and build the HTML book into _build/html"
 	@echo "make test   - everything CI checks: strict build, data validation, tests, browser checks"
 	@echo "make serve  - serve _build/html on http://localhost:$(PORT)"
 	@echo "make lab    - JupyterLab with the chapters as notebooks"
+	@echo "make linkcheck - check every external link (network needed; reports, never fails the site)"
+	@echo "make bench  - build-time, page-size and figure-drawing benchmark (JSON in _build/bench.json)"
 	@echo "make clean  - remove the built book (keeps the execution cache)"
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -45,3 +47,16 @@ clean:
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt
+
+# External links, as the weekly workflow checks them: Sphinx's linkcheck builder on the
+# configuration Jupyter Book generates, with notebook execution off.
+# The generated conf.py lives at the root only for the run (its paths are relative to it).
+# With execution off the glued figures are absent, so only glue's missing-key notices are muted.
+linkcheck: $(STAMP)
+	$(JB) config sphinx . > /dev/null
+	$(BIN)/sphinx-build -b linkcheck -D nb_execution_mode=off -D suppress_warnings=mystnb.glue -q . _build/linkcheck; \
+	  status=$$?; rm -f conf.py; echo "linkcheck builder exited with $$status (broken links are reported, not fatal)"
+	$(BIN)/python -m edition.linkreport _build/linkcheck/output.json
+
+bench: $(STAMP)
+	$(BIN)/python -m edition.bench
