@@ -103,7 +103,8 @@ def browse(pages: list[str]) -> dict:
 
 
 def main() -> int:
-    for path in (HTML, BUILD / ".doctrees", BUILD / ".jupyter_cache", BUILD / "execution-inputs.sha256"):
+    for path in (HTML, BUILD / ".doctrees", BUILD / ".jupyter_cache", BUILD / "execution-inputs.sha256",
+                 BUILD / ".validated", BUILD / "generated"):
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
     clean = build()
     cached = build()
@@ -131,7 +132,7 @@ def main() -> int:
     print(f"{'cached rebuild':44} {cached:>12.1f} s  <= {TARGETS['cached_rebuild_s']} s")
     for name, size in page_bytes.items():
         print(f"{'page ' + name:44} {size / 1000:>11.1f} KB  <= 300 KB")
-    print(f"{'whole site':44} {site / 1e6:>11.2f} MB  <= 10 MB")
+    print(f"{'whole site':44} {site / 1e6:>11.2f} MB  <= 10 MB  ({site / 2**20:.2f} MiB)")
     print(f"{'reader downloads (every page once)':44} {browsing['reader_download_bytes'] / 1e6:>11.2f} MB")
     print(f"{'third-party requests':44} {browsing['third_party_requests']:>14}  = 0")
     for name, t in browsing["figure_timings"].items():

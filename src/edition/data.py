@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -396,14 +397,46 @@ def _place_problems(path: str, frame: pd.DataFrame) -> Iterator[Problem]:
             yield Problem(path, row, "iso3166_alpha3", "", "a state needs its ISO 3166-1 alpha-3 code")
 
 
+VALIDATED_DIR = ROOT / "_build" / ".validated"
+_validated_here: set[str] = set()
+
+
+def inputs_digest(data_dir: Path, text_files: list[Path], today: dt.date) -> str:
+    """Hash of everything a validation depends on: data, prose citing it, seed, validator code, date."""
+    from edition.paths import SEEDS_DIR
+
+    digest = hashlib.sha256(today.isoformat().encode())
+    files = sorted(data_dir.glob("*")) + list(text_files) + sorted(SEEDS_DIR.glob("*"))
+    files += [Path(__file__), Path(__file__).with_name("essay.py")]
+    for path in files:
+        if path.is_file():
+            digest.update(str(path).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def validate(data_dir: Path = DATA_DIR, today: dt.date | None = None, text_files: list[Path] | None = None) -> None:
-    """Raise DataError listing every problem in data/; return quietly if there are none."""
+    """Raise DataError listing every problem in data/; return quietly if there are none.
+
+    A passing validation is remembered by the hash of its inputs, so the several steps of one
+    build (and an unchanged rebuild) do not repeat it; any change to the inputs validates again.
+    """
     today = today or dt.date.today()
+    text_files = text_files if text_files is not None else text_sources(data_dir.parent)
+    digest = inputs_digest(data_dir, text_files, today)
+    if digest in _validated_here or (VALIDATED_DIR / digest).exists():
+        return
     descriptor = read_descriptor(data_dir)
     problems = frictionless_problems(data_dir)
     problems += cross_check_problems(data_dir, descriptor, today, text_files)
     if problems:
         raise DataError([str(p) for p in problems])
+    _validated_here.add(digest)
+    try:
+        VALIDATED_DIR.mkdir(parents=True, exist_ok=True)
+        (VALIDATED_DIR / digest).touch()
+    except OSError:
+        pass  # a read-only checkout still validates; it only cannot remember
 
 
 def _typed(frame: pd.DataFrame, resource: dict) -> pd.DataFrame:

@@ -85,7 +85,7 @@ def claim_reviews(claims: pd.DataFrame, essay: essay_mod.Essay) -> list[dict[str
 
 def write(path: Path, payload: Any) -> bool:
     """Write JSON only if it changed (so an unchanged book does not re-read what links to it)."""
-    text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)

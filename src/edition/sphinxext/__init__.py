@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -10,7 +12,7 @@ from sphinx.errors import ConfigError
 
 from edition import data, essay
 from edition.paths import STATIC_DIR
-from edition.sphinxext import data_docs, essay_text, figure_panel
+from edition.sphinxext import bibstyle, data_docs, essay_text, figure_panel
 from edition.sphinxext import plotly_output
 
 
@@ -23,13 +25,31 @@ def check_inputs(app: Sphinx, config: Config) -> None:
         raise ConfigError(str(err)) from err
 
 
+# Files the themes copy into _static that no page of this book loads or links: source maps
+# (read only by browser developer tools) and the theme's translation catalogs (the book is in
+# English; they are used at build time). About 4 MB. The icon fonts' TrueType copies stay:
+# the theme's CSS names them as fallbacks, and a dangling reference would be a broken link.
+UNLOADED_STATIC = ("**/*.map", "locales")
+
+
+def prune_static(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
+        return
+    static = Path(app.outdir) / "_static"
+    for pattern in UNLOADED_STATIC:
+        for path in static.glob(pattern):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
 def add_static(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(STATIC_DIR))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    bibstyle.register()
     app.connect("config-inited", check_inputs)
     app.connect("config-inited", add_static)
+    app.connect("build-finished", prune_static)
     app.add_css_file("edition/edition.css")
     app.add_js_file("edition/theme-mode.js", priority=100)
     app.add_js_file("edition/notes.js", loading_method="defer")
