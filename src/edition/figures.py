@@ -42,7 +42,8 @@ def mimebundle(fig: go.Figure) -> dict[str, Any]:
 
 
 class FigureOutput:
-    """A figure that displays (and glues) as Plotly's mime type only, whatever the default renderer."""
+    """A figure that displays (and glues) as Plotly's mime type only, whatever the default renderer:
+    JupyterLab draws it natively, and the book's mime renderer turns it into a live figure."""
 
     def __init__(self, fig: go.Figure):
         self.fig = fig
@@ -50,12 +51,6 @@ class FigureOutput:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return mimebundle(self.fig)
 
-
-def show(fig: go.Figure) -> None:
-    """Display a figure as Plotly's mime type: native in JupyterLab, rendered by the book's glue."""
-    from IPython.display import display
-
-    display(FigureOutput(fig))
 
 
 def base_layout(**overrides: Any) -> dict[str, Any]:

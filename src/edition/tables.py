@@ -91,11 +91,6 @@ def transfers_view(transfers: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def transfers_table(transfers: pd.DataFrame) -> HTML:
-    """All arms transfers as an escaped HTML table."""
-    return to_html(transfers_view(transfers), caption="Arms transfers")
-
-
 def scorecard_table(scorecard: pd.DataFrame, pages: dict[int, str]) -> HTML:
     """The scorecard as an escaped HTML table, each forecast linked to its paragraph."""
     import html as html_lib
