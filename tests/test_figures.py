@@ -193,3 +193,27 @@ def test_real_timeline_draws_every_event_once(real: dict[str, pd.DataFrame]) -> 
     assert len(points[1].x) == int(real["events"]["after_essay"].sum())
     links = [c[0] for t in points for c in t.customdata if c[0]]
     assert links and all(link.split("#")[0].removesuffix(".html") in pages.values() for link in links)
+
+
+def test_figures_leave_a_cell_as_plotly_mime_only_with_the_offline_basemap(small: pd.DataFrame) -> None:
+    """What a chapter cell emits: Plotly's own mime type (drawn natively by JupyterLab's
+    jupyterlab-plotly extension), no HTML with an embedded or CDN copy of plotly.js."""
+    bundle = figures.FigureOutput(figures.arms_flow_map(small, places()))._repr_mimebundle_()
+    assert list(bundle) == [figures.PLOTLY_MIME]
+    spec = bundle[figures.PLOTLY_MIME]
+    assert set(spec) == {"data", "layout", "config"}
+    assert spec["config"]["topojsonURL"] == figures.LAB_TOPOJSON_URL
+    assert (paths.ROOT / LAB_TOPOJSON_PATH / "world_110m.json").is_file()
+    json_text = str(spec)
+    assert "cdn.plot.ly" not in json_text and "<script" not in json_text
+
+
+def test_jupyterlab_has_the_plotly_renderer_installed() -> None:
+    import sys
+    from pathlib import Path
+
+    extension = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "jupyterlab-plotly" / "package.json"
+    assert extension.is_file(), "jupyterlab-plotly (shipped inside the plotly package) is missing"
+
+
+LAB_TOPOJSON_PATH = figures.LAB_TOPOJSON_URL.removeprefix("/files/")
