@@ -8,24 +8,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
 from edition import essay
+from edition.paths import toc_pages
 from edition.sphinxext.plotly_output import FIGURE_CLASS, PLOTLY_JS, plotly_js_source
 
 LOCAL_SCHEMES = {"", "file", "data", "blob", "mailto"}
-
-
-def toc_pages(root: Path) -> list[str]:
-    """Page names in the order _toc.yml gives them."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-    for part in toc.get("parts", []):
-        for chapter in part["chapters"]:
-            pages.append(chapter["file"])
-            pages.extend(section["file"] for section in chapter.get("sections", []))
-    return pages
 
 
 def soup_of(built_html: Path, page: str) -> BeautifulSoup:

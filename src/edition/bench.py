@@ -17,9 +17,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-import yaml
-
-from edition.paths import ROOT
+from edition.paths import ROOT, toc_pages
 
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
@@ -36,14 +34,6 @@ def build() -> float:
     subprocess.run([str(bin_dir / "jupyter-book"), "build", ".", "--builder", "html", "--warningiserror",
                     "--nitpick", "--keep-going"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
-
-
-def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-    for part in toc.get("parts", []):
-        pages += [chapter["file"] for chapter in part["chapters"]]
-    return pages
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -23,3 +23,16 @@ ROOT = _find_root()
 SEEDS_DIR = ROOT / "seeds"
 DATA_DIR = ROOT / "data"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def toc_pages(root: Path = ROOT) -> list[str]:
+    """Page names in the order _toc.yml presents them."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        for chapter in part["chapters"]:
+            pages.append(chapter["file"])
+            pages.extend(section["file"] for section in chapter.get("sections", []))
+    return pages

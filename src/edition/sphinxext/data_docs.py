@@ -15,6 +15,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from edition import data
 from edition.paths import DATA_DIR, ROOT
+from edition.sphinxext import doctable
 
 ZIP_NAME = "persian-russian-connection-data.zip"
 GENERATED = ROOT / "_build" / "generated"
@@ -44,15 +45,6 @@ def constraint_text(field: dict) -> str:
     return "; ".join(parts)
 
 
-def _row(cells: list[str]) -> nodes.row:
-    row = nodes.row()
-    for cell in cells:
-        entry = nodes.entry()
-        entry += nodes.paragraph(cell, cell)
-        row += entry
-    return row
-
-
 class DataDictionaryDirective(SphinxDirective):
     """``{data-dictionary} transfers``: one table's fields, as its Table Schema declares them."""
 
@@ -67,19 +59,10 @@ class DataDictionaryDirective(SphinxDirective):
             raise self.error(f"data dictionary: no table {name!r} in datapackage.json; have {sorted(resources)}")
         resource = resources[name]
         schema = resource["schema"]
-        headers = ["Field", "Type", "Constraints", "Meaning"]
-        table = nodes.table(classes=["edition-data-dictionary"])
-        group = nodes.tgroup(cols=len(headers))
-        table += group
-        for width in (18, 10, 30, 42):
-            group += nodes.colspec(colwidth=width)
-        head = nodes.thead()
-        head += _row(headers)
-        group += head
-        body = nodes.tbody()
-        for field in schema["fields"]:
-            body += _row([field["name"], field["type"], constraint_text(field), field.get("description", "")])
-        group += body
+        table = doctable.table(
+            "edition-data-dictionary", ["Field", "Type", "Constraints", "Meaning"], (18, 10, 30, 42),
+            (doctable.row([f["name"], f["type"], constraint_text(f), f.get("description", "")]) for f in schema["fields"]),
+        )
         keys = [nodes.paragraph(text=f"Primary key: {', '.join(schema.get('primaryKey', []))}.")]
         for fk in schema.get("foreignKeys", []):
             ref = fk["reference"]
@@ -107,25 +90,16 @@ class DataTableDirective(SphinxDirective):
             frame = views.events_view(loaded["events"])
         else:
             raise self.error(f"data-table: no view for table {name!r}; have transfers, events")
-        headers = ["id", *frame.columns]
-        table = nodes.table(classes=["edition-data-table"])
-        group = nodes.tgroup(cols=len(headers))
-        table += group
-        for _ in headers:
-            group += nodes.colspec(colwidth=10)
-        head = nodes.thead()
-        head += _row(headers)
-        group += head
-        body = nodes.tbody()
+        rows = []
         for row_id, values in frame.iterrows():
-            row = _row([str(row_id), *[("" if pd.isna(v) else str(v)) for v in values]])
+            row = doctable.row([str(row_id), *[("" if pd.isna(v) else str(v)) for v in values]])
             anchor = f"row-{str(row_id).lower()}"
             target = nodes.target("", "", ids=[anchor], names=[anchor])
             self.state.document.note_explicit_target(target)
             row[0][0].insert(0, target)
-            body += row
-        group += body
-        return [table]
+            rows.append(row)
+        headers = ["id", *frame.columns]
+        return [doctable.table("edition-data-table", headers, [10] * len(headers), rows)]
 
 
 def write_package_zip(app: Sphinx, config: Config) -> None:

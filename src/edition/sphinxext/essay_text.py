@@ -16,6 +16,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from edition import data
 from edition import essay as essay_mod
+from edition.sphinxext import doctable
 
 logger = logging.getLogger(__name__)
 
@@ -253,40 +254,23 @@ class ClaimsLedgerDirective(SphinxDirective):
         full = self.config.edition_essay_mode == "full"
         verdicts = {r.claim_id: f"{r.verdict.replace('-', ' ')} ({r.forecast_id})"
                     for r in tables["scorecard"].dropna(subset=["claim_id"]).itertuples()}
-        headers = ["Claim", "Paragraph", "Type", "Status", "Judged", "In the edition's words", "Scorecard"]
-        table = nodes.table(classes=["edition-claims-ledger"])
-        group = nodes.tgroup(cols=len(headers))
-        table += group
-        for width in (8, 8, 10, 13, 10, 39, 12):
-            group += nodes.colspec(colwidth=width)
-        head = nodes.thead()
-        head_row = nodes.row()
-        for text in headers:
-            entry = nodes.entry()
-            entry += nodes.paragraph(text=text)
-            head_row += entry
-        head += head_row
-        group += head
-        body = nodes.tbody()
+        rows = []
         for claim in claims.itertuples():
-            row = nodes.row()
-            cells: list[nodes.Node] = []
             note = first_note.get(claim.claim_id)
-            cells.append(_ref(note_id(note), claim.claim_id) if (full and note) else nodes.Text(claim.claim_id))
-            cells.append(_ref(f"essay-p{claim.paragraph}", f"¶{claim.paragraph}"))
-            cells.append(nodes.Text(claim.claim_type))
-            cells.append(nodes.inline("", claim.status.replace("-", " "), classes=["claim-status", f"claim-{claim.status}"]))
-            cells.append(nodes.Text(claim.judged_date.date().isoformat()))
-            cells.append(nodes.Text(claim.summary))
-            cells.append(nodes.Text(verdicts.get(claim.claim_id, "")))
-            for content in cells:
-                entry = nodes.entry()
-                para = nodes.paragraph()
-                para += content
-                entry += para
-                row += entry
-            body += row
-        group += body
+            rows.append(doctable.row([
+                _ref(note_id(note), claim.claim_id) if (full and note) else claim.claim_id,
+                _ref(f"essay-p{claim.paragraph}", f"¶{claim.paragraph}"),
+                claim.claim_type,
+                nodes.inline("", claim.status.replace("-", " "), classes=["claim-status", f"claim-{claim.status}"]),
+                claim.judged_date.date().isoformat(),
+                claim.summary,
+                verdicts.get(claim.claim_id, ""),
+            ]))
+        table = doctable.table(
+            "edition-claims-ledger",
+            ["Claim", "Paragraph", "Type", "Status", "Judged", "In the edition's words", "Scorecard"],
+            (8, 8, 10, 13, 10, 39, 12), rows,
+        )
         return [table]
 
 
