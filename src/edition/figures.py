@@ -553,7 +553,8 @@ VERDICTS = {  # order on the axis, marker (shape carries the verdict without col
 def scorecard_chart(scorecard: pd.DataFrame) -> go.Figure:
     """Each forecast on its own row, placed and shaped by its verdict."""
     rows = scorecard.sort_values(["paragraph", "forecast_id"])
-    labels = [f"{r.forecast_id} ¶{r.paragraph}: {esc(r.criterion)[:48]}…" for r in rows.itertuples()]
+    # short row labels keep the chart legible on a phone; the criterion is in the hover and the table
+    labels = [f"{r.forecast_id} · ¶{r.paragraph}" for r in rows.itertuples()]
     fig = go.Figure()
     for verdict, (symbol, color) in VERDICTS.items():
         mask = (rows["verdict"] == verdict).to_numpy()
