@@ -465,14 +465,6 @@ def load_tables(data_dir: Path = DATA_DIR, today: dt.date | None = None) -> dict
     return {r["name"]: _typed(raw[r["name"]], r) for r in descriptor["resources"]}
 
 
-def load_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
-    """One validated, typed table."""
-    tables = load_tables(data_dir)
-    if name not in tables:
-        raise KeyError(f"{_rel(data_dir / PACKAGE_FILE)}: no table named {name!r}; have {sorted(tables)}")
-    return tables[name]
-
-
 def source_profile(bib: BibliographyData | None = None) -> pd.DataFrame:
     """One row per bibliography entry: publisher, whether read from the original publisher, dated, titled."""
     bib = bib if bib is not None else load_bibliography()

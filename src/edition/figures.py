@@ -131,7 +131,6 @@ EVIDENCE_STYLE = {
     "denied-by-supplier": dict(dash="dashdot", width=1.8, label="denied by the supplier"),
 }
 RUSSIA_TO_PARTNERS = "Russia → Iran's partners"
-INVASION = pd.Timestamp("2022-02-24")
 ESSAY_DAY = pd.Timestamp("2023-10-26")
 
 

@@ -323,11 +323,12 @@ def check_coverage(app: Sphinx, env: BuildEnvironment) -> None:
     """Every body paragraph is rendered exactly once, in the essay's order."""
     count = len(_essay(env).paragraphs)
     placed = _placed(env)
+    order = reading_order(env)
     sequence: list[tuple[int, str]] = []
-    for doc in reading_order(env):
+    for doc in order:
         sequence.extend((n, doc) for n in placed.get(doc, []))
     for doc in placed:
-        if doc not in reading_order(env):
+        if doc not in order:
             logger.warning("essay paragraphs rendered in %s, which is not in the TOC", doc,
                            location=doc, type="edition", subtype="coverage")
     seen: dict[int, str] = {}
