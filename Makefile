@@ -14,7 +14,7 @@ help:
 	@echo "make book   - create .venv if needed, install, execute and build the HTML book into _build/html"
 	@echo "make test   - everything CI checks: strict build, data validation, tests, browser checks"
 	@echo "make serve  - serve _build/html on http://localhost:$(PORT)"
-	@echo "make lab    - JupyterLab with the chapters as notebooks"
+	@echo "make lab    - JupyterLab at the repository root, the chapters opening as notebooks (LAB_PORT, JUPYTER_TOKEN)"
 	@echo "make linkcheck - check every external link (network needed; reports, never fails the site)"
 	@echo "make bench  - build-time, page-size and figure-drawing benchmark (JSON in _build/bench.json)"
 	@echo "make clean  - remove the built book (keeps the execution cache)"
@@ -39,8 +39,15 @@ serve:
 	@test -d _build/html || { echo "no _build/html yet: run 'make book' first"; exit 1; }
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
+# JupyterLab at the repository root, with the settings in jupyter/ added to the config path (the
+# user's own settings are left alone): chapters open as notebooks. Port from LAB_PORT, token from
+# JUPYTER_TOKEN (Jupyter's own variable); LAB_OPTS passes more options (e.g. --no-browser).
+LAB_PORT ?= 8888
+LAB_OPTS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --ServerApp.ip=127.0.0.1 chapters/
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.port=$(LAB_PORT) --ServerApp.port_retries=0 $(LAB_OPTS)
 
 clean:
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees

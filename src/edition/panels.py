@@ -1,15 +1,82 @@
-"""Figure panels: each figure glued with its data table, its sources and a text summary."""
+"""Figure panels: each figure glued with its data table, its sources and a text summary.
+
+A chapter cell serves two readers. The book takes the glued parts (hidden outputs that myst-nb
+places in the Chart | Data | Sources panel). A reader running the chapter as a notebook sees the
+figure drawn in the cell's output, as Plotly's own mime type, which JupyterLab draws natively;
+that output is marked notebook-only, and the book's mime renderer leaves it out, so the page
+shows each figure once.
+"""
 
 from __future__ import annotations
 
-from typing import Iterable
+import json
+from functools import lru_cache
+from typing import Any, Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import Markdown
 
-from edition.figures import FigureOutput
+from edition.figures import PLOTLY_MIME, FigureOutput
+from edition.paths import STATIC_DIR
 from edition.tables import to_html
+
+# Output metadata marking what only the notebook view shows (read by sphinxext.plotly_output).
+NOTEBOOK_ONLY = {"edition": {"notebook_only": True}}
+TOPOJSON_DIR = STATIC_DIR / "edition" / "topojson"
+GEO_TRACES = ("scattergeo", "choropleth")
+
+
+@lru_cache(maxsize=4)
+def _topojson(name: str) -> str:
+    path = TOPOJSON_DIR / f"{name}.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no vendored basemap {name!r} (see {TOPOJSON_DIR / 'README.md'})")
+    return json.dumps(json.loads(path.read_text(encoding="utf-8")), separators=(",", ":"))
+
+
+def basemap_names(fig: go.Figure) -> list[str]:
+    """The topojson files plotly.js will ask for: one per geo subplot, '<scope>_<resolution>'."""
+    if not any(getattr(trace, "type", "") in GEO_TRACES for trace in fig.data):
+        return []
+    names = []
+    for key in fig.layout:
+        if key.startswith("geo"):
+            geo = fig.layout[key]
+            name = f"{geo.scope or 'world'}_{int(geo.resolution or 110)}m"
+            if name not in names:
+                names.append(name)
+    return names or ["world_110m"]
+
+
+def basemap_script(names: list[str]) -> str:
+    """HTML whose script hands plotly.js the vendored basemap before it would fetch one.
+
+    plotly.js looks in window.PlotlyGeoAssets.topojson before requesting a file from the
+    figure's topojsonURL, so with this in place no request is made at all: the map draws offline
+    whatever the server's root directory or URL prefix (JupyterHub, Binder).
+    """
+    assets = ";".join(f"t[{json.dumps(name)}]={_topojson(name).replace('</', '<' + chr(92) + '/')}" for name in names)
+    return ("<script>(function(){var a=window.PlotlyGeoAssets=window.PlotlyGeoAssets||{};"
+            f"var t=a.topojson=a.topojson||{{}};{assets};}})();</script>")
+
+
+def notebook_figure(fig: go.Figure) -> list[dict[str, Any]]:
+    """The display outputs that draw ``fig`` in a notebook: the basemap (for maps), then the figure."""
+    outputs = []
+    names = basemap_names(fig)
+    if names:
+        outputs.append({"text/html": basemap_script(names)})
+    outputs.append(FigureOutput(fig)._repr_mimebundle_())
+    return outputs
+
+
+def show_in_notebook(fig: go.Figure) -> None:
+    """Draw ``fig`` in the cell's output for a notebook reader; the book leaves these outputs out."""
+    from IPython.display import display
+
+    for bundle in notebook_figure(fig):
+        display(bundle, raw=True, metadata=NOTEBOOK_ONLY)
 
 
 def source_keys(frame: pd.DataFrame, column: str = "sources") -> list[str]:
@@ -38,3 +105,4 @@ def glue_panel(name: str, fig: go.Figure, rows: pd.DataFrame, shown: pd.DataFram
     glue(f"{name}-data", to_html(shown, caption=f"Data behind the figure {name}"), display=False)
     glue(f"{name}-sources", Markdown(sources_markdown(source_keys(rows), note)), display=False)
     glue(f"{name}-summary", Markdown(summary), display=False)
+    show_in_notebook(fig)

@@ -6,17 +6,42 @@ import os
 from pathlib import Path
 
 
+ROOT_ENV = "EDITION_ROOT"
+
+
+def is_root(folder: Path) -> bool:
+    """A checkout of the edition: its book configuration, seed and data side by side."""
+    return (folder / "_config.yml").is_file() and (folder / "seeds").is_dir() and (folder / "data").is_dir()
+
+
 def _find_root() -> Path:
-    # The package is installed editable from the repository, so the root is found by walking
-    # up to the folder holding _config.yml; EDITION_ROOT overrides it (tests, relocated clones).
-    override = os.environ.get("EDITION_ROOT")
+    """The repository the package reads its seed and data from.
+
+    The package holds only code; the essay (seeds/) and the data (data/) stay in the repository.
+    Found, in order: the EDITION_ROOT setting; the folders above the package (an editable install
+    in a clone); the folders from the working directory up (a kernel started at the repository's
+    root or in chapters/, as JupyterLab and Binder start it, with the package installed normally).
+    """
+    override = os.environ.get(ROOT_ENV)
     if override:
-        return Path(override).resolve()
+        root = Path(override).expanduser().resolve()
+        if not is_root(root):
+            raise RuntimeError(
+                f"{ROOT_ENV}={override!r} is not a checkout of the edition: {root} needs _config.yml, "
+                "seeds/ and data/. Set it to the folder you cloned the repository into."
+            )
+        return root
     here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "_config.yml").is_file() and (parent / "seeds").is_dir():
-            return parent
-    raise RuntimeError(f"cannot find the book's root (a folder with _config.yml) above {here}")
+    cwd = Path.cwd().resolve()
+    for start in (here.parent, cwd):
+        for folder in (start, *start.parents):
+            if is_root(folder):
+                return folder
+    raise RuntimeError(
+        f"cannot find the edition's repository (a folder with _config.yml, seeds/ and data/) above the "
+        f"package ({here.parent}) or the working directory ({cwd}). Run from inside a clone, or set "
+        f"{ROOT_ENV}=/path/to/the/clone."
+    )
 
 
 ROOT = _find_root()

@@ -53,6 +53,9 @@ class PlotlyMimeRenderer:
 
     @staticmethod
     def handle_mime(renderer: Any, data: Any, inline: bool) -> list[nodes.Element] | None:
+        if (data.output_metadata or {}).get("edition", {}).get("notebook_only"):
+            # drawn for a notebook reader (edition.panels.show_in_notebook); the page has the panel
+            return []
         if data.mime_type != PLOTLY_MIME:
             return None
         content = data.content

@@ -1,0 +1,264 @@
+"""The chapters' MyST text made readable in a notebook (JupyterLab, Binder, the .ipynb downloads).
+
+JupyterLab renders Markdown cells as CommonMark: it knows nothing of the book's directives and
+roles, so ``{essay} 6-8`` would show as an empty code block and ``{cite:p}`key``` as a raw key.
+This module rewrites one Markdown cell's MyST into Markdown and HTML a notebook can show, from
+the same seed, data and bibliography the book uses:
+
+- ``{essay}`` blocks: the paragraphs with their ¶ numbers (or the excerpt, in excerpt mode) and
+  the margin notes on each;
+- citations: author or outlet, title, date, linked to the source;
+- ``{para}``: ¶N, linked to the chapter that shows the paragraph when it is another chapter;
+- ``{figure-panel}``: the caption, pointing at the figure drawn in the code cell's output;
+- the claims ledger, the bibliography and the glossary as lists or tables;
+- any other role or directive as its plain text.
+
+Used by ``edition.lab`` (the contents manager ``make lab`` and Binder run), which swaps each
+rewritten cell's text back to the original before saving, so the chapter file never changes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from edition import essay as essay_mod
+from edition.paths import ROOT
+
+# ```{name} args ... ``` or :::{name} args ... ::: (3 or more fence characters, matched in pairs)
+DIRECTIVE = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<args>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+ROLE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<text>[^`]*)`")
+TARGET = re.compile(r"^\((?P<label>[\w.:-]+)\)=[ \t]*\n", re.MULTILINE)
+OPTION = re.compile(r"^:[\w-]+:.*$\n?", re.MULTILINE)
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+@lru_cache(maxsize=1)
+def _essay() -> essay_mod.Essay:
+    return essay_mod.load()
+
+
+@lru_cache(maxsize=1)
+def _tables():
+    from edition import data
+
+    return data.load_tables()
+
+
+@lru_cache(maxsize=1)
+def _bibliography():
+    from edition import data
+
+    return data.load_bibliography()
+
+
+@lru_cache(maxsize=1)
+def essay_mode() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return config.get("sphinx", {}).get("config", {}).get("edition_essay_mode", "full")
+
+
+@lru_cache(maxsize=1)
+def paragraph_pages() -> dict[int, str]:
+    return essay_mod.paragraph_pages(ROOT / "chapters")
+
+
+# ---- inline roles ---------------------------------------------------------------------------
+
+def _bib_text(value: str) -> str:
+    """A BibTeX field as plain text: braces and the common escapes removed."""
+    return re.sub(r"[{}]", "", value).replace("\\&", "&").replace("--", "–")
+
+
+def citation(key: str) -> str:
+    """One source as a reader sees it: author or outlet, “title,” date, linked to the source."""
+    bib = _bibliography()
+    if key not in bib.entries:
+        raise KeyError(f"data/references.bib has no entry {key!r}")
+    entry = bib.entries[key]
+    fields = entry.fields
+    authors = entry.persons.get("author", [])
+    who = ", ".join(" ".join([*p.first_names, *p.middle_names, *p.prelast_names, *p.last_names]) for p in authors)
+    outlet = _bib_text(fields.get("howpublished", fields.get("journal", fields.get("publisher", ""))))
+    month = fields.get("month", "")
+    month_name = next((m for m in MONTHS if month and m.lower().startswith(month.strip().lower()[:3])), month)
+    date = " ".join(part for part in (fields.get("day", ""), month_name, fields.get("year", "")) if part)
+    parts = [p for p in (_bib_text(who), outlet) if p]
+    text = ", ".join(_e(p) for p in parts)
+    text += f", “{_e(_bib_text(fields.get('title', key)))},”" if text else f"“{_e(_bib_text(fields.get('title', key)))},”"
+    text += f" {_e(date)}" if date else ""
+    url = fields.get("url", "")
+    return f'<a href="{_e(url)}">{text}</a>' if url else text
+
+
+def _cite(text: str) -> str:
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    return "(" + "; ".join(citation(k) for k in keys) + ")"
+
+
+def _label_and_target(text: str) -> tuple[str, str]:
+    """`shown text <target>` or `target`."""
+    match = re.fullmatch(r"(?s)\s*(.*?)\s*<([^<>]+)>\s*", text)
+    return (match.group(1), match.group(2)) if match else (text, text)
+
+
+def _para(text: str, page: str) -> str:
+    number = int(text.strip())
+    home = paragraph_pages().get(number)
+    if home and home != page:
+        return f"[¶{number}]({home}.md)"
+    return f"¶{number}"
+
+
+def _download(text: str, page: str) -> str:
+    label, target = _label_and_target(text)
+    if target.startswith("/"):
+        return f"`{label}` (made by the book's build)"
+    return f"[{label}]({target})"
+
+
+def render_roles(text: str, page: str) -> str:
+    """Inline MyST roles replaced by what a reader should see."""
+    def one(match: re.Match) -> str:
+        name, body = match.group("name"), match.group("text")
+        if name.startswith("cite"):
+            return _cite(body)
+        if name == "para":
+            return _para(body, page)
+        if name == "download":
+            return _download(body, page)
+        if name in ("doc", "ref", "numref", "term", "abbr", "sup", "sub"):
+            label, _ = _label_and_target(body)
+            return label
+        return body
+
+    return ROLE.sub(one, text)
+
+
+# ---- directives ------------------------------------------------------------------------------
+
+def essay_block(spec: str) -> str:
+    """The essay's paragraphs, numbered, with the edition's notes on each (HTML)."""
+    essay = _essay()
+    numbers = essay_mod.parse_range(spec, len(essay.paragraphs))
+    first, last = numbers[0], numbers[-1]
+    span = f"¶{first}" if first == last else f"¶{first}–{last}"
+    mode = essay_mode()
+    notes = _tables()["annotations"] if mode == "full" else None
+    out = [f'<div class="edition-essay"><p><em>From the essay, {span}</em></p>']
+    for number in numbers:
+        para = essay.paragraph(number)
+        if mode == "full":
+            out.append(f'<blockquote id="{para.anchor}"><p><strong>¶{number}</strong> {_e(para.text)}</p></blockquote>')
+            rows = notes[notes["paragraph"] == number]
+            if len(rows):
+                items = "".join(
+                    f"<li><strong>{number}.{i} {_e(r.kind)}</strong>: {render_roles(_e(r.note), '')}</li>"
+                    for i, r in enumerate(rows.itertuples(), start=1))
+                out.append(f"<details><summary>Notes on ¶{number} ({len(rows)})</summary><ul>{items}</ul></details>")
+        else:
+            out.append(f'<blockquote id="{para.anchor}"><p><strong>¶{number}</strong> {_e(para.opening())} '
+                       f'<a href="{_e(essay.provenance.canonical_url)}">Read ¶{number} in the original at '
+                       f"Lawfare</a></p></blockquote>")
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def figure_panel(name: str, caption: str, page: str) -> str:
+    caption = " ".join(line.strip() for line in OPTION.sub("", caption).splitlines() if line.strip())
+    return (f"**Figure ({name}).** {render_roles(caption, page)}\n\n"
+            "*Drawn in the output of the code cell above when the chapter runs (Run All). The book's "
+            "page adds tabs with the figure's data and sources.*")
+
+
+def claims_ledger(spec: str) -> str:
+    essay = _essay()
+    tables = _tables()
+    numbers = (range(1, len(essay.paragraphs) + 1) if spec.strip() == "all"
+               else essay_mod.parse_range(spec, len(essay.paragraphs)))
+    claims = tables["claims"][tables["claims"]["paragraph"].isin(list(numbers))]
+    head = "".join(f"<th>{h}</th>" for h in ("Claim", "Paragraph", "Type", "Status", "Judged", "In the edition's words"))
+    rows = "".join(
+        f"<tr><td>{_e(c.claim_id)}</td><td>¶{c.paragraph}</td><td>{_e(c.claim_type)}</td>"
+        f"<td>{_e(c.status.replace('-', ' '))}</td><td>{c.judged_date.date().isoformat()}</td><td>{_e(c.summary)}</td></tr>"
+        for c in claims.itertuples())
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def bibliography() -> str:
+    bib = _bibliography()
+    keys = sorted(bib.entries, key=lambda k: _bib_text(bib.entries[k].fields.get("title", k)).lower())
+    return "\n".join(f"- {citation(k)}" for k in keys)
+
+
+def glossary(body: str, page: str) -> str:
+    """A definition list (term, then indented definition) as bold terms with their text."""
+    out, term, definition = [], None, []
+    for line in body.splitlines() + [""]:
+        if line and not line[0].isspace():
+            if term:
+                out.append(f"**{term}**: {' '.join(definition)}")
+            term, definition = line.strip(), []
+        elif line.strip():
+            definition.append(line.strip())
+    if term:
+        out.append(f"**{term}**: {' '.join(definition)}")
+    return "\n\n".join(render_roles(item, page) for item in out)
+
+
+def directive(name: str, args: str, body: str, page: str) -> str:
+    if name == "essay":
+        return essay_block(args)
+    if name == "figure-panel":
+        return figure_panel(args.strip(), body, page)
+    if name == "claims-ledger":
+        return claims_ledger(args)
+    if name == "bibliography":
+        return bibliography()
+    if name == "glossary":
+        return glossary(body, page)
+    if name == "essay-front-matter":
+        prov = _essay().provenance
+        return (f"*{_e(prov.title)}*, by {_e(' and '.join(prov.authors))}, {_e(prov.publisher)}, "
+                f"{_e(prov.published)}: <{prov.canonical_url}>")
+    if name in ("data-dictionary", "data-table"):
+        return (f"*The book shows the {args.strip()} table's {name.replace('-', ' ')} here; the table is "
+                f"[data/{args.strip()}.csv](../data/{args.strip()}.csv), described in "
+                "[data/datapackage.json](../data/datapackage.json).*")
+    if name in ("note", "tip", "important", "warning", "caution", "attention", "admonition", "seealso"):
+        title = args.strip() or name.capitalize()
+        text = render_roles(OPTION.sub("", body).strip(), page)
+        return "\n".join(f"> {line}" if line else ">" for line in [f"**{title}**", "", *text.splitlines()])
+    # anything else: its content as text
+    return render_roles(OPTION.sub("", body).strip(), page)
+
+
+def render_cell(source: str, page: str) -> str | None:
+    """The cell's text for a notebook reader, or None when it holds no MyST to rewrite."""
+    if not (DIRECTIVE.search(source) or ROLE.search(source) or TARGET.search(source)):
+        return None
+    text = TARGET.sub("", source)
+    pieces, last = [], 0
+    for match in DIRECTIVE.finditer(text):
+        pieces.append(render_roles(text[last:match.start()], page))
+        pieces.append(directive(match.group("name"), match.group("args"), match.group("body"), page))
+        last = match.end()
+    pieces.append(render_roles(text[last:], page))
+    return "".join(pieces).strip("\n")
+
+
+def page_of(path: str | Path) -> str:
+    """The page name (file stem) of a chapter path."""
+    return Path(path).stem
