@@ -97,11 +97,33 @@ def test_citation_and_config_agree_on_the_repository(root: Path) -> None:
 
 def test_github_workflows_match_the_actions_schema(root: Path) -> None:
     workflows = sorted((root / ".github" / "workflows").glob("*.yml"))
-    assert {w.name for w in workflows} >= {"book.yml", "pages.yml", "linkcheck.yml"}
+    assert {w.name for w in workflows} >= {"book.yml", "linkcheck.yml"}
     checker = Path(sys.executable).parent / "check-jsonschema"
     result = subprocess.run([str(checker), "--builtin-schema", "vendor.github-workflows", *map(str, workflows)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _steps_using(job: dict, action: str) -> list[dict]:
+    return [step for step in job.get("steps", []) if str(step.get("uses", "")).startswith(action)]
+
+
+def test_pages_are_deployed_only_from_the_tested_build(root: Path) -> None:
+    deployers = []
+    for path in sorted((root / ".github" / "workflows").glob("*.yml")):
+        jobs = yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"]
+        for name, job in jobs.items():
+            if _steps_using(job, "actions/deploy-pages"):
+                deployers.append((path.name, name, job, jobs))
+    assert len(deployers) == 1, f"exactly one job may deploy the site; found {[d[:2] for d in deployers]}"
+    workflow, name, job, jobs = deployers[0]
+    needs = [job["needs"]] if isinstance(job.get("needs"), str) else job.get("needs", [])
+    tested = [n for n in needs if any(step.get("run") == "bash .ci/run" for step in jobs[n].get("steps", []))]
+    assert tested, f"{workflow}: job {name} deploys without needing the job that runs the tests"
+    uploads = [s for n in tested for s in _steps_using(jobs[n], "actions/upload-pages-artifact")]
+    assert uploads and all(s["with"]["path"] == "_build/html" for s in uploads), \
+        f"{workflow}: the deployed site must be the artifact the tested job built"
+    assert "main" in str(job.get("if", "")), f"{workflow}: job {name} must deploy from main only"
 
 
 def test_the_workflow_checker_rejects_a_broken_workflow(tmp_path: Path) -> None:

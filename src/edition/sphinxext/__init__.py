@@ -13,7 +13,7 @@ from sphinx.errors import ConfigError
 from edition import data, essay
 from edition.paths import STATIC_DIR
 from edition.sphinxext import bibstyle, data_docs, essay_text, figure_panel
-from edition.sphinxext import notebook_downloads, plotly_output
+from edition.sphinxext import inputs, notebook_downloads, plotly_output
 
 
 def check_inputs(app: Sphinx, config: Config) -> None:
@@ -58,4 +58,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     figure_panel.setup(app)
     plotly_output.setup(app)
     notebook_downloads.setup(app)
+    inputs.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,6 +17,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from edition import data
 from edition import essay as essay_mod
 from edition.sphinxext import doctable
+from edition.sphinxext.inputs import note_data_dependencies
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ def data_rows_sharing_sources(keys: list[str]) -> list[str]:
 
 
 def _essay(env: BuildEnvironment) -> essay_mod.Essay:
+    note_data_dependencies(env)  # every caller renders from the seed or the data
     return essay_mod.load()
 
 

@@ -1,0 +1,74 @@
+"""Incremental builds: an edit to the data reaches its pages and exports; an unchanged book reads nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_build import book_copy, build
+
+UPDATED = re.compile(r"updating environment: (?:\[[^\]]*\] )?(\d+) added, (\d+) changed, (\d+) removed")
+
+
+def environment_update(log: str) -> tuple[int, int, int]:
+    """Sphinx's own count of documents added, changed and removed in this build."""
+    match = UPDATED.search(re.sub(r"\x1b\[[0-9;]*m", "", log))
+    assert match, f"no 'updating environment' line in the build log:\n{log[-3000:]}"
+    return tuple(int(n) for n in match.groups())  # type: ignore[return-value]
+
+
+def edit_note(book: Path, annotation_id: str, suffix: str) -> None:
+    """Append words to one note in the copy's annotations.csv, keeping the file's CSV form."""
+    path = book / "data" / "annotations.csv"
+    text = path.read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    column = rows[0].index("note")
+    (row,) = [r for r in rows if r[0] == annotation_id]
+    row[column] = row[column].rstrip() + suffix
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+@pytest.mark.build
+def test_an_edited_note_reaches_its_page_and_the_export_without_a_clean_build(root: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "jupyter_cache"
+    if (root / "_build" / ".jupyter_cache").is_dir():  # start from the main build's executions
+        shutil.copytree(root / "_build" / ".jupyter_cache", cache)
+    book = book_copy(root, tmp_path)
+    config = book / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        str(root / "_build" / ".jupyter_cache"), str(cache)), encoding="utf-8")
+    first = build(book)
+    assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-4000:]
+
+    marker = " Editor's check: incrementally rebuilt."
+    edit_note(book, "A06-1", marker)
+    second = build(book)
+    assert second.returncode == 0, second.stdout[-4000:] + second.stderr[-4000:]
+    page = (book / "_build" / "html" / "chapters" / "04-role-reversal.html").read_text(encoding="utf-8")
+    assert "incrementally rebuilt." in page, "the edited note is not on its chapter's page"
+    export = (book / "_build" / "generated" / "annotations.jsonld").read_text(encoding="utf-8")
+    assert "incrementally rebuilt." in export, "the edited note is not in the annotation export"
+    added, changed, removed = environment_update(second.stdout)
+    assert changed >= 1 and added == 0
+
+    third = build(book)
+    assert third.returncode == 0, third.stdout[-4000:] + third.stderr[-4000:]
+    assert environment_update(third.stdout) == (0, 0, 0), "an unchanged book re-read pages"
+    assert "Executing notebook" not in third.stdout + third.stderr, "an unchanged book re-executed a chapter"
+
+    # A fresh checkout with a restored execution cache (as CI has): new file times, no doctrees.
+    shutil.rmtree(book / "_build" / ".doctrees")
+    for path in book.rglob("*"):
+        if path.is_file() and "_build" not in path.parts:
+            path.touch()
+    fourth = build(book)
+    assert fourth.returncode == 0, fourth.stdout[-4000:] + fourth.stderr[-4000:]
+    assert "Executing notebook" not in fourth.stdout + fourth.stderr, \
+        "a restored cache was discarded although no input's content changed"
