@@ -12,7 +12,7 @@ import pytest
 
 from test_build import book_copy, build
 
-UPDATED = re.compile(r"updating environment: (?:\[[^\]]*\] )?(\d+) added, (\d+) changed, (\d+) removed")
+UPDATED = re.compile(r"(\d+) added, (\d+) changed, (\d+) removed")
 
 
 def environment_update(log: str) -> tuple[int, int, int]:

@@ -42,7 +42,12 @@ def code_files() -> list[Path]:
 
 
 def note_data_dependencies(env: BuildEnvironment) -> None:
-    """Record that the page being read shows the data (call from a directive or role)."""
+    """Record that the page being read shows the data (call from a directive or role).
+
+    Outside the reading of a document (consistency checks, writing) there is nothing to record.
+    """
+    if "docname" not in env.temp_data:
+        return
     for path in data_files():
         env.note_dependency(str(path))
 
@@ -103,7 +108,7 @@ def on_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed
     sources = {Path(env.doc2path(doc)).resolve(): doc for doc in stale}
     for record in cache.list_cache_records():
         if Path(record.uri).resolve() in sources:
-            cache.remove_cache_record(record.pk)
+            cache.remove_cache(record.pk)
     logger.info("edition: data or package changed; re-executing %s", ", ".join(sorted(stale)))
     return sorted(stale)
 
