@@ -233,6 +233,7 @@ def cross_check_problems(
                 if record["supplier"] and record["supplier"] == record["recipient"]:
                     problems.append(Problem(path, row, "recipient", record["recipient"], "recipient is the supplier"))
 
+    problems.extend(_rule_problems(data_dir, descriptor, tables, bib))
     for key, files in cited_in_text(text_files if text_files is not None else text_sources(data_dir.parent)).items():
         used.add(key)
         if key not in bib.entries:
@@ -240,6 +241,19 @@ def cross_check_problems(
     for key in bib.entries:
         if key not in used:
             problems.append(Problem(bib_path, None, "key", key, "bibliography entry is cited nowhere"))
+    return problems
+
+
+def _rule_problems(data_dir: Path, descriptor: dict, tables: dict[str, pd.DataFrame], bib: BibliographyData) -> list[Problem]:
+    """The source-quality and later-knowledge rules (rules_sources.py, rules_later.py)."""
+    from edition import rules_later, rules_sources
+
+    paths = {r["name"]: _rel(data_dir / r["path"]) for r in descriptor["resources"]}
+    problems = list(rules_sources.entry_problems(bib, _rel(data_dir / BIB_FILE), Problem))
+    problems += rules_sources.row_problems(tables, bib, paths, Problem)
+    if "annotations" in tables:
+        problems += rules_later.note_problems(tables["annotations"], paths["annotations"], Problem)
+    problems += rules_later.row_problems(tables, paths, Problem)
     return problems
 
 
@@ -377,8 +391,6 @@ def _annotation_problems(path: str, frame: pd.DataFrame, claims: pd.DataFrame | 
         if record["kind"] == "update" and (date is None or date <= ESSAY_DATE):
             yield Problem(path, row, "event_date", record["event_date"],
                           f"an update needs the date of a development after the essay ({ESSAY_DATE})")
-        if record["kind"] != "update" and record["event_date"]:
-            yield Problem(path, row, "event_date", record["event_date"], "only updates carry an event date")
         claim = record["claim_id"]
         if claim and claim in claim_paragraph and claim_paragraph[claim] != record["paragraph"]:
             yield Problem(path, row, "paragraph", record["paragraph"],
@@ -407,7 +419,7 @@ def inputs_digest(data_dir: Path, text_files: list[Path], today: dt.date) -> str
 
     digest = hashlib.sha256(today.isoformat().encode())
     files = sorted(data_dir.glob("*")) + list(text_files) + sorted(SEEDS_DIR.glob("*"))
-    files += [Path(__file__), Path(__file__).with_name("essay.py")]
+    files += [Path(__file__)] + [Path(__file__).with_name(n) for n in ("essay.py", "rules_sources.py", "rules_later.py")]
     for path in files:
         if path.is_file():
             digest.update(str(path).encode())
@@ -477,7 +489,8 @@ def source_profile(bib: BibliographyData | None = None) -> pd.DataFrame:
             "publisher": publisher,
             "original_publisher": not republished,
             "dated": bool(entry.fields.get("year")),
-            "title_seen": not entry.fields.get("title", "").startswith("[Title not seen"),
+            "title_seen": not entry.fields.get("title", "").startswith(("[Title not seen", "Untitled in stored copy")),
+            "quality": entry.fields.get("quality", ""),
             "url": entry.fields.get("url", ""),
         })
     return pd.DataFrame(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from edition.rules_sources import TIERS
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.template import field, href, join, optional, sentence, words
@@ -25,6 +26,9 @@ class EditionStyle(UnsrtStyle):
         month = entry.fields.get("month", "")
         if month:
             entry.fields["month"] = MONTHS.get(month.strip().lower()[:3], month)
+        quality = entry.fields.get("quality", "")
+        if quality:
+            entry.fields["qualitylabel"] = TIERS.get(quality, quality).lower()
         url = entry.fields.get("url", "")
         if url:
             entry.fields["urlhost"] = urlsplit(url).netloc.removeprefix("www.")
@@ -37,6 +41,7 @@ class EditionStyle(UnsrtStyle):
             sentence[field("howpublished"), optional[words[optional[field("day")], optional[field("month")],
                                                            field("year")]]],
             optional[sentence[field("note")]],
+            optional[sentence[join["Source quality: ", field("qualitylabel", raw=True)]]],
             optional[sentence[join[href[field("url", raw=True), field("urlhost", raw=True)],
                                    optional[join[", consulted ", field("urldate", raw=True)]]]]],
         ]

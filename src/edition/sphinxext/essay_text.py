@@ -16,6 +16,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from edition import data
 from edition import essay as essay_mod
+from edition.rules_later import note_is_later as later_knowledge
 from edition.sphinxext import doctable
 from edition.sphinxext.inputs import note_data_dependencies
 
@@ -178,7 +179,7 @@ class EssayDirective(SphinxDirective):
             head = nodes.paragraph(classes=["essay-note-head"])
             head += nodes.inline("", note_label(para.number, position + 1), classes=["essay-note-number"])
             kind_text = f" {symbol} {kind_name}"
-            if row["kind"] == "update" and not pd.isna(row["event_date"]):
+            if later_knowledge(row["event_date"]):  # from the date, whatever the note's kind
                 kind_text += f" · {row['event_date'].date().isoformat()} (after the essay)"
             head += nodes.inline("", kind_text, classes=["essay-note-kind"])
             note += head
