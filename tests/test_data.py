@@ -135,7 +135,7 @@ BROKEN = [
     ("empty required field", set_cell("events", 10, "title", ""),
      r"data/events\.csv, row 10, field 'title', value '': constraint-error"),
     ("text carrying a script", set_cell("events", 11, "summary", "Talks <script>alert(1)</script> ended."),
-     r"data/events\.csv, row 11, field 'summary', value '.*<script>.*': text carries HTML or script"),
+     r"data/events\.csv, row 11, field 'summary', value '.*<script>.*': contains raw HTML: '<script>'; this field is plain text"),
     ("month precision on a mid-month day", set_cells("events", 12, start_date="1946-03-15", start_precision="month"),
      r"data/events\.csv, row 12, field 'start_date'.*month precision must be written as the 1st"),
     ("after-essay flag contradicting the date", set_cell("events", 2, "after_essay", "true"),
@@ -153,11 +153,11 @@ BROKEN = [
     ("paragraph outside the essay", set_cell("events", 13, "paragraphs", "2;15"),
      r"data/events\.csv, row 13, field 'paragraphs', value '2;15': constraint-error"),
     ("malformed URL", lambda f: append_bib(f, "@misc{bad-url-2020,\n  title = {T},\n  howpublished = {P},\n  year = {2020},\n  url = {htp:/example},\n  urldate = {2026-11-27}\n}"),
-     r"data/references\.bib, field 'bad-url-2020\.url', value 'htp:/example': malformed URL"),
+     r"data/references\.bib, row \d+, field 'bad-url-2020\.url', value 'htp:/example': malformed URL"),
     ("unused bibliography entry", lambda f: append_bib(f, "@misc{unused-2020,\n  title = {T},\n  howpublished = {P},\n  year = {2020},\n  url = {https://example.org/a},\n  urldate = {2026-11-27}\n}"),
-     r"data/references\.bib, field 'key', value 'unused-2020': bibliography entry is cited nowhere"),
+     r"data/references\.bib, row \d+, field 'key', value 'unused-2020': bibliography entry is cited nowhere"),
     ("bibliography entry without a URL", lambda f: append_bib(f, "@misc{no-url-2020,\n  title = {T},\n  howpublished = {P},\n  year = {2020},\n  urldate = {2026-11-27}\n}"),
-     r"data/references\.bib, field 'no-url-2020\.url': required bibliography field is empty or missing"),
+     r"data/references\.bib, row \d+, field 'no-url-2020\.url': required bibliography field is empty or missing"),
 ]
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ import pandas as pd
 from frictionless import FrictionlessException, Package
 from pybtex.database import BibliographyData, parse_file
 
+from edition import datatext
 from edition.paths import DATA_DIR, ROOT
 
 ESSAY_DATE = dt.date(2023, 10, 26)
@@ -43,6 +46,15 @@ DATE_ORDER = {
 }
 AFTER_FLAG = {"transfers": ("public_date", "public_after_essay"), "events": ("start_date", "after_essay")}
 ACTOR_LIST_FIELDS = {"events": ["actors"]}
+# Fields whose text may use the roles of data text ({cite:p}, {cite:t}, {para}, {term}, *emphasis*;
+# see edition.datatext). Every other string field is plain text: no markup of any kind.
+ROLE_FIELDS = {("annotations", "note")}
+# Limits, so that one contributed row cannot bloat or stall the site.
+MAX_FILE_BYTES = 8_000_000
+MAX_ROWS = 2_000
+MAX_FIELD_CHARS = 2_000
+FIELD_TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year", "time", "any"}
+RESOURCE_PATH_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.csv$")
 
 
 class DataError(ValueError):
@@ -70,8 +82,17 @@ class Problem:
         if self.field is not None:
             where += f", field '{self.field}'"
         if self.value is not None:
-            where += f", value {self.value!r}"
+            where += f", value {_shown(self.value)}"
         return f"{where}: {self.message}"
+
+
+def _shown(value: object, limit: int = 80) -> str:
+    """repr of a value, cut to ``limit`` characters (a 5 MB field is named, not printed)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = f"{len(value):,} characters" if isinstance(value, str) else "long"
+    return f"{text[:limit]}… ({size})"
 
 
 def _rel(path: Path) -> str:
@@ -82,25 +103,253 @@ def _rel(path: Path) -> str:
 
 
 def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
-    """The Data Package descriptor as a dict."""
+    """The Data Package descriptor as a dict (call :func:`validate` first for clear errors)."""
     return json.loads((data_dir / PACKAGE_FILE).read_text(encoding="utf-8"))
 
 
-def frictionless_problems(data_dir: Path) -> list[Problem]:
-    """Problems the maintained validator (frictionless) finds: types, required, enums, keys."""
+# ---- rules on the package's structure: each returns the problems it finds ----------------------
+
+def rule_descriptor_parses(data_dir: Path) -> tuple[dict | None, list[Problem]]:
+    """datapackage.json exists, is UTF-8 and is a JSON object."""
+    path = data_dir / PACKAGE_FILE
+    where = _rel(path)
+    if not path.is_file():
+        return None, [Problem(where, None, None, None, "the Data Package descriptor is missing")]
+    text, problems = _decode(path)
+    if problems:
+        return None, problems
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as err:
+        return None, [Problem(where, None, None, None, f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")]
+    if not isinstance(descriptor, dict):
+        return None, [Problem(where, None, None, None, f"must be a JSON object, not {type(descriptor).__name__}")]
+    return descriptor, []
+
+
+def rule_descriptor_shape(descriptor: dict, where: str) -> list[Problem]:
+    """Every resource has a name, a local CSV path in data/, and an inline schema whose fields have names and types."""
+    problems: list[Problem] = []
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return [Problem(where, None, "resources", resources, "must be a non-empty list of resources")]
+    names: set[str] = set()
+    for i, resource in enumerate(resources):
+        at = f"resources[{i}]"
+        if not isinstance(resource, dict):
+            problems.append(Problem(where, None, at, resource, "must be an object"))
+            continue
+        name = resource.get("name")
+        if not isinstance(name, str) or not re.match(r"^[a-z][a-z0-9_-]*$", name):
+            problems.append(Problem(where, None, f"{at}.name", name, "must be a lowercase name"))
+        elif name in names:
+            problems.append(Problem(where, None, f"{at}.name", name, "duplicate resource name"))
+        else:
+            names.add(name)
+            at = f"resources[{i}] ({name})"
+        path = resource.get("path")
+        if not isinstance(path, str) or not RESOURCE_PATH_RE.match(path):
+            problems.append(Problem(where, None, f"{at}.path", path,
+                                    "must be the name of a .csv file in data/ (no folders, URLs or other files)"))
+        for key in ("dialect", "schema"):
+            if key in resource and not isinstance(resource[key], dict):
+                problems.append(Problem(where, None, f"{at}.{key}", resource[key],
+                                        f"must be written inline as an object (no file or URL)"))
+        schema = resource.get("schema")
+        if schema is None:
+            problems.append(Problem(where, None, f"{at}.schema", None, "missing: every resource needs a schema"))
+            continue
+        if not isinstance(schema, dict):
+            continue
+        fields = schema.get("fields")
+        if not isinstance(fields, list) or not fields:
+            problems.append(Problem(where, None, f"{at}.schema.fields", fields, "must be a non-empty list of fields"))
+            continue
+        seen: set[str] = set()
+        for j, field in enumerate(fields):
+            fat = f"{at}.schema.fields[{j}]"
+            if not isinstance(field, dict):
+                problems.append(Problem(where, None, fat, field, "must be an object"))
+                continue
+            fname = field.get("name")
+            if not isinstance(fname, str) or not fname:
+                problems.append(Problem(where, None, f"{fat}.name", fname, "every field needs a name"))
+                continue
+            if fname in seen:
+                problems.append(Problem(where, None, f"{fat}.name", fname, "duplicate field name"))
+            seen.add(fname)
+            if "type" not in field:
+                problems.append(Problem(where, None, f"{at}.schema.fields.{fname}.type", None,
+                                        f"missing: every field needs a type ({', '.join(sorted(FIELD_TYPES))})"))
+            elif field["type"] not in FIELD_TYPES:
+                problems.append(Problem(where, None, f"{at}.schema.fields.{fname}.type", field["type"],
+                                        f"unknown type (one of {', '.join(sorted(FIELD_TYPES))})"))
+            if "constraints" in field and not isinstance(field["constraints"], dict):
+                problems.append(Problem(where, None, f"{at}.schema.fields.{fname}.constraints",
+                                        field["constraints"], "must be an object"))
+    return problems
+
+
+def _decode(path: Path) -> tuple[str, list[Problem]]:
+    """A file's text; a clear problem (with the line) if it is too big or not UTF-8."""
+    where = _rel(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return "", [Problem(where, None, None, None, f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        bad = raw[err.start: err.end]
+        return "", [Problem(where, line, None, "0x" + bad.hex().upper(),
+                            f"not UTF-8 (at byte column {column} of that line); save the file as UTF-8")]
+    if text.startswith("\ufeff"):
+        return "", [Problem(where, 1, None, None, "starts with a byte-order mark; save as UTF-8 without BOM")]
+    return text, []
+
+
+@dataclass
+class CsvFile:
+    """A CSV file read with the line number where each record starts (records may span lines)."""
+
+    header: list[str]
+    header_line: int
+    records: list[tuple[int, list[str]]]  # (first line, cells); a blank line is an empty record
+
+    def line_of(self, row_number: int) -> int | None:
+        """The file line of frictionless's row_number (the header is row 1, blank rows count)."""
+        if row_number == 1:
+            return self.header_line
+        index = row_number - 2
+        return self.records[index][0] if 0 <= index < len(self.records) else None
+
+
+def read_csv_file(path: Path) -> tuple[CsvFile | None, list[Problem]]:
+    """Read a CSV file strictly: UTF-8, well quoted, with file line numbers kept."""
+    text, problems = _decode(path)
+    if problems:
+        return None, problems
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    header_line = 1
+    try:
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            if header is None:
+                header, header_line = cells, start
+            else:
+                records.append((start, cells))
+    except csv.Error as err:
+        return None, [Problem(_rel(path), reader.line_num, None, None, f"malformed CSV: {err}")]
+    if header is None:
+        return None, [Problem(_rel(path), 1, None, None, "file is empty: a header row is needed")]
+    return CsvFile(header, header_line, records), []
+
+
+def rule_header_matches_schema(where: str, csv_file: CsvFile, schema_fields: list[str]) -> list[Problem]:
+    """The header names exactly the schema's fields, in order; each mismatch names the column."""
+    header = csv_file.header
+    line = csv_file.header_line
+    if header == schema_fields:
+        return []
+    problems: list[Problem] = []
+    extra = [h for h in header if h not in schema_fields]
+    missing = [f for f in schema_fields if f not in header]
+    for name in extra:
+        problems.append(Problem(where, line, name, None,
+                                f"column {header.index(name) + 1} is not in the schema (expected columns: {', '.join(schema_fields)})"))
+    for name in missing:
+        problems.append(Problem(where, line, name, None, f"column missing from the header (the schema places it {schema_fields.index(name) + 1}th)"))
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    for name in duplicated:
+        problems.append(Problem(where, line, name, None, "column appears more than once in the header"))
+    if not problems:
+        for position, (found, wanted) in enumerate(zip(header, schema_fields), 1):
+            if found != wanted:
+                problems.append(Problem(where, line, found, None,
+                                        f"column {position} is '{found}' but the schema puts '{wanted}' there (columns out of order)"))
+    return problems
+
+
+def rule_rows_well_formed(where: str, csv_file: CsvFile) -> list[Problem]:
+    """No blank lines; every row has as many cells as the header; not more than MAX_ROWS rows."""
+    problems: list[Problem] = []
+    if len(csv_file.records) > MAX_ROWS:
+        problems.append(Problem(where, None, None, None,
+                                f"{len(csv_file.records):,} rows, over the limit of {MAX_ROWS:,} rows per table"))
+        return problems
+    width = len(csv_file.header)
+    for line, cells in csv_file.records:
+        if not cells:
+            problems.append(Problem(where, line, None, None, "blank line (remove it)"))
+        elif len(cells) != width:
+            problems.append(Problem(where, line, None, None,
+                                    f"row has {len(cells)} cells but the header has {width} columns"))
+    return problems
+
+
+def structure_problems(data_dir: Path) -> tuple[dict | None, dict[str, CsvFile], list[Problem]]:
+    """Check what must hold before any row can be validated: descriptor, files, encoding, headers."""
+    where = _rel(data_dir / PACKAGE_FILE)
+    descriptor, problems = rule_descriptor_parses(data_dir)
+    if descriptor is None:
+        return None, {}, problems
+    problems = rule_descriptor_shape(descriptor, where)
+    if problems:
+        return None, {}, problems
+    files: dict[str, CsvFile] = {}
+    for resource in descriptor["resources"]:
+        path = data_dir / resource["path"]
+        if not path.is_file():
+            problems.append(Problem(_rel(path), None, None, None, f"file of resource '{resource['name']}' is missing"))
+            continue
+        csv_file, found = read_csv_file(path)
+        if csv_file is None:
+            problems += found
+            continue
+        names = [f["name"] for f in resource["schema"]["fields"]]
+        found = rule_header_matches_schema(_rel(path), csv_file, names) + rule_rows_well_formed(_rel(path), csv_file)
+        problems += found
+        files[resource["name"]] = csv_file
+    return descriptor, files, problems
+
+
+def frictionless_problems(data_dir: Path, files: dict[str, CsvFile] | None = None) -> list[Problem]:
+    """Problems the maintained validator (frictionless) finds: types, required, enums, keys.
+
+    Its row numbers count records; they are turned into file line numbers with ``files``.
+    """
+    where = _rel(data_dir / PACKAGE_FILE)
     try:
         package = Package(str(data_dir / PACKAGE_FILE), basepath=str(data_dir))
+        report = package.validate()
     except FrictionlessException as err:
-        return [Problem(_rel(data_dir / PACKAGE_FILE), None, None, None, f"invalid descriptor: {err}")]
-    report = package.validate()
+        return [Problem(where, None, None, None, f"invalid descriptor: {err}")]
+    except Exception as err:  # noqa: BLE001 - a validator crash must still name the package, not trace back
+        return [Problem(where, None, None, None, f"the validator could not read the package: {type(err).__name__}: {err}")]
+    by_file = {}
+    if files is not None:
+        paths = {r.name: r.path for r in package.resources}
+        by_file = {paths.get(name): csv_file for name, csv_file in files.items()}
     problems: list[Problem] = []
     for task in report.tasks:
         path = _rel(data_dir / Path(task.place).name) if task.place else _rel(data_dir)
+        csv_file = by_file.get(Path(task.place).name) if task.place else None
         for error in task.errors:
+            number = getattr(error, "row_number", None)
+            if number is not None and csv_file is not None:
+                number = csv_file.line_of(number) or number
             problems.append(
                 Problem(
                     path=path,
-                    row=getattr(error, "row_number", None),
+                    row=number,
                     field=getattr(error, "field_name", None),
                     value=getattr(error, "cell", None),
                     message=f"{error.type}: {error.note}",
@@ -112,14 +361,18 @@ def frictionless_problems(data_dir: Path) -> list[Problem]:
 
 
 def _raw_tables(data_dir: Path, descriptor: dict) -> dict[str, pd.DataFrame]:
+    """Every table as strings, indexed by the file line each row starts on (header: line 1)."""
     tables = {}
     for resource in descriptor["resources"]:
         path = data_dir / resource["path"]
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        except (OSError, ValueError) as err:
-            raise DataError([f"{_rel(path)}: cannot read table {resource['name']!r}: {err}"]) from err
-        frame.index = range(2, len(frame) + 2)  # CSV line numbers, the header being row 1
+        csv_file, problems = read_csv_file(path)
+        if csv_file is None:
+            raise DataError([str(p) for p in problems])
+        rows = [cells for _, cells in csv_file.records if cells]
+        lines = [line for line, cells in csv_file.records if cells]
+        frame = pd.DataFrame(rows, columns=csv_file.header, dtype=str) if rows else pd.DataFrame(
+            columns=csv_file.header, dtype=str)
+        frame.index = lines
         tables[resource["name"]] = frame
     return tables
 
@@ -163,29 +416,44 @@ def cross_check_problems(
     problems: list[Problem] = []
     tables = _raw_tables(data_dir, descriptor)
     bib_path = _rel(data_dir / BIB_FILE)
+    bib_text, found = _decode(data_dir / BIB_FILE) if (data_dir / BIB_FILE).is_file() else (
+        "", [Problem(bib_path, None, None, None, "bibliography file is missing")])
+    if found:
+        return found
+    found = rule_bib_braces_balanced(bib_path, bib_text)
+    if found:
+        return found
     try:
         bib = load_bibliography(data_dir)
     except Exception as err:  # pybtex raises several kinds; all mean an unreadable file
-        return [Problem(bib_path, None, None, None, f"cannot parse bibliography: {err}")]
+        line = getattr(err, "lineno", None)
+        return [Problem(bib_path, line, None, None, f"cannot parse bibliography: {err}")]
+    lines = bib_entry_lines(bib_text)
 
     for key, entry in bib.entries.items():
+        at = lines.get(key)
         if not KEY_RE.match(key):
-            problems.append(Problem(bib_path, None, "key", key, "bibliography key must be lowercase words joined by '-'"))
+            problems.append(Problem(bib_path, at, "key", key, "bibliography key must be lowercase words joined by '-'"))
         for field in REQUIRED_BIB_FIELDS:
             if not entry.fields.get(field, "").strip():
-                problems.append(Problem(bib_path, None, f"{key}.{field}", None, "required bibliography field is empty or missing"))
+                problems.append(Problem(bib_path, at, f"{key}.{field}", None, "required bibliography field is empty or missing"))
         if not entry.fields.get("year", "").strip() and UNDATED_MARK not in entry.fields.get("note", ""):
-            problems.append(Problem(bib_path, None, f"{key}.year", None,
+            problems.append(Problem(bib_path, at, f"{key}.year", None,
                                     f"publication year missing (an undated page says '{UNDATED_MARK}' in its note)"))
         url = entry.fields.get("url", "")
         if url and not URL_RE.match(url):
-            problems.append(Problem(bib_path, None, f"{key}.url", url, "malformed URL"))
+            problems.append(Problem(bib_path, at, f"{key}.url", url, "malformed URL"))
         for field, value in entry.fields.items():
             if HTMLISH_RE.search(value):
-                problems.append(Problem(bib_path, None, f"{key}.{field}", value, "text carries HTML or script"))
+                problems.append(Problem(bib_path, at, f"{key}.{field}", value, "text carries HTML or script"))
+            for message in datatext.character_problems(value.replace("\n", " ")):
+                problems.append(Problem(bib_path, at, f"{key}.{field}", value, message))
+            if len(value) > MAX_FIELD_CHARS:
+                problems.append(Problem(bib_path, at, f"{key}.{field}", value,
+                                        f"{len(value):,} characters, over the limit of {MAX_FIELD_CHARS:,}"))
         urldate = _parse_date(entry.fields.get("urldate", ""))
         if entry.fields.get("urldate") and (urldate is None or urldate > today):
-            problems.append(Problem(bib_path, None, f"{key}.urldate", entry.fields.get("urldate"), "not a past ISO date"))
+            problems.append(Problem(bib_path, at, f"{key}.urldate", entry.fields.get("urldate"), "not a past ISO date"))
 
     source_dates = {key: source_date(dict(entry.fields)) for key, entry in bib.entries.items()}
     used: set[str] = set()
@@ -200,8 +468,9 @@ def cross_check_problems(
         for row, record in frame.iterrows():
             for column, field in fields.items():
                 value = record.get(column, "")
-                if field["type"] == "string" and value and HTMLISH_RE.search(value):
-                    problems.append(Problem(path, row, column, value, "text carries HTML or script"))
+                if value:
+                    problems.extend(rule_text_field(path, row, column, value, (name, column) in ROLE_FIELDS,
+                                                    field["type"] == "string"))
             if "sources" in frame.columns:
                 for key in _keys(record["sources"]):
                     used.add(key)
@@ -216,6 +485,8 @@ def cross_check_problems(
             problems.extend(_selector_problems(path, frame))
         if name == "annotations":
             problems.extend(_annotation_problems(path, frame, tables.get("claims")))
+            problems.extend(rule_notes_distinct(path, frame))
+            problems.extend(rule_note_roles_resolve(path, frame, glossary_terms(ROOT)))
         if name == "scorecard":
             problems.extend(_scorecard_problems(path, frame, today))
         if name in LATER_FLAG_COVERS:
@@ -240,7 +511,7 @@ def cross_check_problems(
             problems.append(Problem(files[0], None, "cite", key, f"unknown source key (not in {BIB_FILE})"))
     for key in bib.entries:
         if key not in used:
-            problems.append(Problem(bib_path, None, "key", key, "bibliography entry is cited nowhere"))
+            problems.append(Problem(bib_path, lines.get(key), "key", key, "bibliography entry is cited nowhere"))
     return problems
 
 
@@ -255,6 +526,94 @@ def _rule_problems(data_dir: Path, descriptor: dict, tables: dict[str, pd.DataFr
         problems += rules_later.note_problems(tables["annotations"], paths["annotations"], Problem)
     problems += rules_later.row_problems(tables, paths, Problem)
     return problems
+
+
+# ---- rules on text ----------------------------------------------------------------------------
+
+def rule_text_field(path: str, row: int, column: str, value: str, roles_allowed: bool,
+                    is_text: bool = True) -> list[Problem]:
+    """One cell's text: size, characters, and markup (only a note's roles; elsewhere none at all)."""
+    problems = [Problem(path, row, column, value, message) for message in datatext.character_problems(value)]
+    if len(value) > MAX_FIELD_CHARS:
+        problems.append(Problem(path, row, column, value,
+                                f"{len(value):,} characters, over the limit of {MAX_FIELD_CHARS:,} per field"))
+    if is_text:
+        found = (datatext.markup_problems(value) if roles_allowed
+                 else datatext.markup_problems(value, roles=(), emphasis=False))
+        where = "a note may use only {cite:p}, {cite:t}, {para}, {term} and *emphasis*" if roles_allowed \
+            else "this field is plain text"
+        problems += [Problem(path, row, column, value, f"{message}; {where}") for message in found]
+    return problems
+
+
+def rule_notes_distinct(path: str, frame: pd.DataFrame) -> Iterator[Problem]:
+    """No note repeats another's text word for word."""
+    first: dict[str, int] = {}
+    for row, record in frame.iterrows():
+        text = " ".join(record["note"].split())
+        if text in first:
+            yield Problem(path, row, "note", record["note"], f"repeats the note in row {first[text]} word for word")
+        else:
+            first[text] = row
+
+
+def rule_note_roles_resolve(path: str, frame: pd.DataFrame, terms: set[str] | None) -> Iterator[Problem]:
+    """{para} names a paragraph of the essay; {term} names an entry of the glossary."""
+    for row, record in frame.iterrows():
+        for token in datatext.tokens(record["note"]):
+            if token.kind == "para" and token.content.isdigit() and not 1 <= int(token.content) <= PARAGRAPH_COUNT:
+                yield Problem(path, row, "note", token.content, f"{{para}} names no paragraph (the essay has 1–{PARAGRAPH_COUNT})")
+            if token.kind == "term" and terms is not None and datatext.term_target(token.content).lower() not in terms:
+                yield Problem(path, row, "note", token.content, "{term} names no entry of the glossary (chapters/glossary.md)")
+
+
+def glossary_terms(root: Path) -> set[str] | None:
+    """The glossary's entries, lowercased (None if the book has no glossary page)."""
+    path = root / "chapters" / "glossary.md"
+    if not path.is_file():
+        return None
+    terms: set[str] = set()
+    inside = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if re.match(r"^(```+|:::+)\{glossary\}", line):
+            inside = True
+        elif inside and re.match(r"^(```+|:::+)\s*$", line):
+            inside = False
+        elif inside and line.strip() and not line[0].isspace() and not line.startswith(":"):
+            terms.add(line.strip().lower())
+    return terms
+
+
+BIB_ENTRY_RE = re.compile(r"^[ \t]*@(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s]+)\s*,", re.M)
+
+
+def bib_entry_lines(text: str) -> dict[str, int]:
+    """Line number of each entry's '@type{key,' in references.bib."""
+    return {m.group("key"): text.count("\n", 0, m.start()) + 1 for m in BIB_ENTRY_RE.finditer(text)}
+
+
+def rule_bib_braces_balanced(path: str, text: str) -> list[Problem]:
+    """Each entry closes its braces before the next '@' entry starts; the error names the entry's line."""
+    depth = 0
+    opened: tuple[str, int] | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        match = BIB_ENTRY_RE.match(line) or re.match(r"^\s*@(?P<type>\w+)\s*[{(]\s*(?P<key>)", line)
+        if match and line.lstrip().startswith("@"):
+            if depth > 0 and opened:
+                key, start = opened
+                return [Problem(path, start, key or "entry", None,
+                                f"entry opened at line {start} is not closed (a '}}' is missing) before the next entry at line {number}")]
+            depth = 0
+            opened = (match.group("key"), number)
+        stripped = re.sub(r"\\[{}]", "", line)
+        depth += stripped.count("{") - stripped.count("}")
+        if depth < 0 and opened:
+            return [Problem(path, number, opened[0] or "entry", None,
+                            f"one '}}' too many (the entry opened at line {opened[1]})")]
+    if depth > 0 and opened:
+        return [Problem(path, opened[1], opened[0] or "entry", None,
+                        "entry is not closed (a '}' is missing) before the end of the file")]
+    return []
 
 
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
@@ -383,10 +742,9 @@ def _annotation_problems(path: str, frame: pd.DataFrame, claims: pd.DataFrame | 
     claim_paragraph = dict(zip(claims["claim_id"], claims["paragraph"])) if claims is not None else {}
     for row, record in frame.iterrows():
         listed = set(_keys(record["sources"]))
-        for match in CITE_RE.finditer(record["note"]):
-            for key in match.group(1).split(","):
-                if key.strip() not in listed:
-                    yield Problem(path, row, "note", key.strip(), "cited in the note but missing from its sources")
+        for key in datatext.cited_keys(record["note"]):
+            if key not in listed:
+                yield Problem(path, row, "note", key, "cited in the note but missing from its sources")
         date = _parse_date(record["event_date"]) if record["event_date"] else None
         if record["kind"] == "update" and (date is None or date <= ESSAY_DATE):
             yield Problem(path, row, "event_date", record["event_date"],
@@ -438,8 +796,11 @@ def validate(data_dir: Path = DATA_DIR, today: dt.date | None = None, text_files
     digest = inputs_digest(data_dir, text_files, today)
     if digest in _validated_here or (VALIDATED_DIR / digest).exists():
         return
-    descriptor = read_descriptor(data_dir)
-    problems = frictionless_problems(data_dir)
+    descriptor, files, problems = structure_problems(data_dir)
+    if problems or descriptor is None:
+        # row checks on a malformed package would only add follow-on noise: name the cause first
+        raise DataError([str(p) for p in problems])
+    problems = frictionless_problems(data_dir, files)
     problems += cross_check_problems(data_dir, descriptor, today, text_files)
     if problems:
         raise DataError([str(p) for p in problems])

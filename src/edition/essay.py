@@ -93,14 +93,28 @@ def load_provenance(seeds_dir: Path = SEEDS_DIR) -> Provenance:
     path = seeds_dir / PROVENANCE_FILE
     if not path.is_file():
         raise SeedError(f"{path}: provenance file missing")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise SeedError(f"{path}: not UTF-8 (byte {err.start}): save the file as UTF-8") from err
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SeedError(f"{path}{where}: not valid YAML: {getattr(err, 'problem', None) or err}") from err
+    if not isinstance(raw, dict):
+        raise SeedError(f"{path}: must be a YAML mapping of fields, not {type(raw).__name__} ({raw!r:.40})")
     fields = Provenance.__dataclass_fields__
     missing = [name for name in fields if name not in raw]
     if missing:
         raise SeedError(f"{path}: missing field(s): {', '.join(missing)}")
     values = {name: raw[name] for name in fields}
-    values["authors"] = tuple(values["authors"])
-    values["section_labels"] = tuple(values["section_labels"])
+    for name in ("authors", "section_labels"):
+        if not isinstance(values[name], list) or not all(isinstance(v, str) and v.strip() for v in values[name]):
+            raise SeedError(f"{path}: field '{name}', value {values[name]!r:.60}: must be a list of names")
+        values[name] = tuple(values[name])
+    for name in fields:
+        if name not in ("authors", "section_labels") and (not isinstance(values[name], str) or not values[name].strip()):
+            raise SeedError(f"{path}: field '{name}', value {values[name]!r:.60}: must be non-empty text")
     return Provenance(**values)
 
 

@@ -96,6 +96,17 @@ def sources_markdown(keys: Iterable[str], extra: str = "") -> str:
     return f"{text} {extra}".strip()
 
 
+class PlainText:
+    """Text glued as text/plain only: a figure summary quotes data (event titles and the like), so
+    the figure panel shows it as text and no Markdown parser ever reads it."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        return {"text/plain": self.text}
+
+
 def glue_panel(name: str, fig: go.Figure, rows: pd.DataFrame, shown: pd.DataFrame, summary: str,
                note: str = "") -> None:
     """Glue '<name>' (the figure), '-data', '-sources' and '-summary' for a chapter's tab set."""
@@ -104,5 +115,5 @@ def glue_panel(name: str, fig: go.Figure, rows: pd.DataFrame, shown: pd.DataFram
     glue(name, FigureOutput(fig), display=False)
     glue(f"{name}-data", to_html(shown, caption=f"Data behind the figure {name}"), display=False)
     glue(f"{name}-sources", Markdown(sources_markdown(source_keys(rows), note)), display=False)
-    glue(f"{name}-summary", Markdown(summary), display=False)
+    glue(f"{name}-summary", PlainText(summary), display=False)
     show_in_notebook(fig)

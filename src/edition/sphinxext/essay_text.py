@@ -7,7 +7,6 @@ from typing import Any
 
 import pandas as pd
 from docutils import nodes
-from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -17,7 +16,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from edition import data
 from edition import essay as essay_mod
 from edition.rules_later import note_is_later as later_knowledge
-from edition.sphinxext import doctable
+from edition.sphinxext import datatext, doctable
 from edition.sphinxext.inputs import note_data_dependencies
 
 logger = logging.getLogger(__name__)
@@ -183,8 +182,8 @@ class EssayDirective(SphinxDirective):
                 kind_text += f" · {row['event_date'].date().isoformat()} (after the essay)"
             head += nodes.inline("", kind_text, classes=["essay-note-kind"])
             note += head
-            self.state.nested_parse(StringList([row["note"]], source=f"data/annotations.csv:{row['annotation_id']}"),
-                                    0, note)
+            # data text: only the roles the edition defines, never parsed as MyST (edition.datatext)
+            note += datatext.paragraph(row["note"], self, f"data/annotations.csv:{row['annotation_id']}")
             rows = data_rows_sharing_sources(str(row["sources"]).split(";"))
             if rows:
                 refs = nodes.paragraph(classes=["essay-note-data"])

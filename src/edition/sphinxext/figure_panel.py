@@ -7,7 +7,12 @@ from typing import Any
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+from edition.sphinxext import datatext
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE = """\
 ::::{{tab-set}}
@@ -38,10 +43,6 @@ TEMPLATE = """\
 ```
 :::
 ::::
-
-```{{glue:md}} {name}-summary
-:format: myst
-```
 """
 
 
@@ -60,13 +61,26 @@ class FigurePanelDirective(SphinxDirective):
         container = nodes.container(classes=["edition-figure-panel"], ids=[f"panel-{name}"])
         self.state.nested_parse(StringList(text.splitlines(), source=self.get_source_info()[0]),
                                 self.content_offset, container)
-        # the last part is the glued text summary: mark it so it reads as the figure's description
-        last = container.children[-1]
-        container.remove(last)
+        # the glued text summary, the figure's description: it quotes data, so it is plain text
         summary = nodes.container(classes=["edition-figure-summary"])
-        summary += last
+        summary += self._summary(f"{name}-summary")
         container += summary
         return [container]
+
+    def _summary(self, key: str) -> nodes.Node:
+        from myst_nb.core.variables import RetrievalError
+        from myst_nb.ext.glue.utils import retrieve_glue_data
+
+        try:
+            glued = retrieve_glue_data(self.state.document, key)
+        except RetrievalError as err:
+            # as glue's own directives do: a warning (muted only where execution is off)
+            logger.warning(f"{err}", location=self.get_location(), type="mystnb", subtype="glue")
+            return nodes.paragraph()
+        text = glued.data.get("text/plain")
+        if not isinstance(text, str) or "text/markdown" in glued.data or "text/html" in glued.data:
+            raise self.error(f"figure-panel {key}: the summary must be glued as plain text (panels.PlainText)")
+        return datatext.paragraph(text, self, f"{self.get_source_info()[0]}:{key}", allowed=(), emphasis=False)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
