@@ -77,6 +77,12 @@ def test_a_row_reporting_a_later_fact_needs_latest_fact_date(tmp_path):
     assert found and "field 'quantity_note'" in found[0] and "2024-04" in found[0]
 
 
+def test_a_row_without_any_date_is_rejected(tmp_path):
+    d = _copy(tmp_path)
+    _edit_row(d / "transfers.csv", "T027", latest_fact_date="")
+    assert any("T027 carries no date at all" in p and "field 'latest_fact_date'" in p for p in _problems(d))
+
+
 def test_a_row_on_an_aggregator_alone_is_rejected(tmp_path):
     d = _copy(tmp_path)
     _edit_row(d / "events.csv", "E054", sources="komnews-2017-astana-declaration;arabcomua-2017-astana")

@@ -138,6 +138,9 @@ def row_problems(tables: dict[str, pd.DataFrame], paths: dict[str, str], problem
             text = " ".join(str(record.get(c, "")) for c in text_columns)
             later = later_mentions(text)
             dates = [d for d in (_parse(record.get(c, "")) for c in date_columns) if d]
+            if not dates:
+                yield problem(paths[name], row, "latest_fact_date", None,
+                              f"{record[id_column]} carries no date at all; give at least the date of what it reports")
             declared = _parse(record.get("latest_fact_date", ""))
             if later and declared is None and not any(d > ESSAY_DATE for d in dates):
                 column = next(c for c in text_columns if later_mentions(str(record.get(c, ""))))

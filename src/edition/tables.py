@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
+from edition.rules_later import ESSAY_DATE
+
 PRECISION_FORMAT = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
@@ -35,6 +37,17 @@ def events_for(events: pd.DataFrame, paragraphs: set[int] | range) -> pd.DataFra
     return events_view(events[events["paragraphs"].map(lambda cell: bears_on(cell, wanted))])
 
 
+def later_mark(flag, latest) -> str:
+    """'yes' for a row that began after the essay; 'later facts (date)' for an earlier row that reports some."""
+    if flag is True or (not pd.isna(flag) and bool(flag)):
+        return "yes"
+    if not pd.isna(latest) and latest.date() > ESSAY_DATE:
+        day = latest.date()
+        shown = str(day.year) if (day.month, day.day) == (1, 1) else day.isoformat()[:7] if day.day == 1 else day.isoformat()
+        return f"later facts ({shown})"
+    return ""
+
+
 def events_view(events: pd.DataFrame) -> pd.DataFrame:
     """Timeline events, oldest first, with dates at their precision, for display."""
     rows = events.sort_values("start_date")
@@ -44,7 +57,7 @@ def events_view(events: pd.DataFrame) -> pd.DataFrame:
             "Event": rows["title"].to_numpy(),
             "In brief": rows["summary"].to_numpy(),
             "Certainty": rows["certainty"].to_numpy(),
-            "After the essay": ["yes" if flag else "" for flag in rows["after_essay"]],
+            "After the essay": [later_mark(flag, latest) for flag, latest in zip(rows["after_essay"], rows["latest_fact_date"])],
             "Paragraphs": rows["paragraphs"].fillna("").str.replace(";", ", ").to_numpy(),
             "Sources": rows["sources"].str.replace(";", "; ").to_numpy(),
         },
@@ -84,7 +97,7 @@ def transfers_view(transfers: pd.DataFrame) -> pd.DataFrame:
             "Status": rows["status"].to_numpy(),
             "Evidence": rows["evidence"].to_numpy(),
             "Public": [format_date(d, p) for d, p in zip(rows["public_date"], rows["public_date_precision"])],
-            "After the essay": ["yes" if flag else "" for flag in rows["public_after_essay"]],
+            "After the essay": [later_mark(flag, latest) for flag, latest in zip(rows["public_after_essay"], rows["latest_fact_date"])],
             "Sources": rows["sources"].str.replace(";", "; ").to_numpy(),
         },
         index=pd.Index(rows["transfer_id"].to_numpy(), name="id"),
