@@ -8,7 +8,7 @@ PORT ?= 8000
 # Strict: every warning is an error; keep going to report them all; nitpicky cross-references.
 JB_STRICT := --warningiserror --nitpick --keep-going
 
-.PHONY: help install book test serve lab clean lock linkcheck bench
+.PHONY: help install book test serve lab clean lock linkcheck bench plotly-bundle
 
 help:
 	@echo "make book   - create .venv if needed, install, execute and build the HTML book into _build/html"
@@ -18,6 +18,7 @@ help:
 	@echo "make linkcheck - check every external link (network needed; reports, never fails the site)"
 	@echo "make bench  - build-time, page-size and figure-drawing benchmark (JSON in _build/bench.json)"
 	@echo "make clean  - remove the built book (keeps the execution cache)"
+	@echo "make plotly-bundle - rebuild the vendored plotly.js bundle (npm registry needed; see tools/plotly-bundle)"
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -67,3 +68,9 @@ linkcheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m edition.bench
+
+# The vendored plotly.js bundle (src/edition/static/edition/plotly/): only the trace types in
+# tools/plotly-bundle/traces.json, from the plotly.js version pinned there (the one the installed
+# plotly package carries). Needs node and the npm registry; the book build and CI do not.
+plotly-bundle:
+	cd tools/plotly-bundle && npm ci --no-audit --no-fund && node build.mjs

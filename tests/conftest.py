@@ -1,9 +1,10 @@
-"""Shared fixtures: the repository root, the built book, a local server for it."""
+"""Shared fixtures: the repository root, the built book, a local server for it, one browser."""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from pathlib import Path
 
@@ -41,3 +42,25 @@ def served_book(built_html: Path):
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+CHROMIUM = os.environ.get("EDITION_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run; each test opens its own fresh context in it."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `.ci/run` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright gives each launch a fresh, empty profile (its own --user-data-dir), and each
+    # new_context() a fresh cache, storage and cookies: tests share the process, not state.
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

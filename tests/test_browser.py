@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -12,25 +10,7 @@ import pytest
 from test_html import toc_pages
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("EDITION_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "_build" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `.ci/run` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright gives each launch a fresh, empty profile (its own --user-data-dir).
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def visit(browser, url: str, width: int = 1280, height: int = 900, dark: bool = False):

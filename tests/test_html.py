@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from edition import essay
 from edition.paths import toc_pages
-from edition.sphinxext.plotly_output import FIGURE_CLASS, PLOTLY_JS, plotly_js_source
+from edition.sphinxext.plotly_output import FIGURE_CLASS, PLOTLY_JS, bundle_path
 
 LOCAL_SCHEMES = {"", "file", "data", "blob", "mailto"}
 
@@ -93,16 +93,19 @@ def test_figures_are_present_and_load_plotly_from_the_books_static_files(built_h
         assert not soup.find("script", src=re.compile("require|mathjax", re.I)), f"{page}: require.js/MathJax pulled in"
 
 
-def test_plotly_js_is_the_installed_packages_copy(built_html: Path) -> None:
+def test_the_served_plotly_js_is_the_vendored_bundle_and_nothing_else(built_html: Path) -> None:
     served = built_html / "_static" / PLOTLY_JS
-    assert served.read_bytes() == plotly_js_source().read_bytes()
+    assert served.read_bytes() == bundle_path().read_bytes()
+    # the full plotly.min.js of the Python package is not shipped beside it
+    assert not [p for p in built_html.rglob("*.js") if "plotly" in p.name and p != served]
 
 
 def test_pages_without_figures_do_not_load_plotly(built_html: Path) -> None:
     with_figures = set(figure_pages(built_html))
     for page in built_html.rglob("*.html"):
         if page not in with_figures:
-            assert "plotly.min.js" not in page.read_text(encoding="utf-8"), page
+            soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+            assert not soup.find("script", src=re.compile("plotly")), page
 
 
 def _external(url: str) -> bool:
@@ -148,3 +151,28 @@ def test_every_figure_panel_has_caption_tabs_data_sources_and_summary(built_html
             summary = panel.select_one(".edition-figure-summary").get_text(" ", strip=True)
             assert len(summary) > 80, panel["id"]
     assert {"panel-arms-flow-map", "panel-alliance-timeline", "panel-reversal-bars", "panel-drone-path"} <= set(panels)
+
+
+def test_icons_load_once_as_fonts_and_search_scripts_are_deferred(built_html: Path) -> None:
+    """No page loads the theme's fontawesome.js (its icon fonts draw the icons); search scripts never block."""
+    assert not (built_html / "_static" / "scripts" / "fontawesome.js").exists()
+    css = (built_html / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    fonts = re.findall(r"url\(([^)]*fa-[a-z]+-\d+\.woff2)\)", css)
+    assert len(fonts) >= 2, "the theme's style sheet no longer names the icon fonts"
+    for font in fonts:
+        assert (built_html / "_static" / "styles" / font.strip("'\"")).resolve().is_file(), font
+    for page in built_html.rglob("*.html"):
+        if page.relative_to(built_html).parts[0] == "_static":
+            continue  # the theme's template fragments, not pages
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        sources = [s["src"] for s in soup.find_all("script", src=True)]
+        assert not [s for s in sources if "fontawesome" in s], page
+        search = [s for s in soup.find_all("script", src=re.compile(r"(searchtools|language_data|searchindex)\.js"))]
+        if page.name != "search.html":
+            assert len(search) == 3 and all(s.has_attr("defer") for s in search), page
+    # the icons the header shows are font glyphs the style sheet defines
+    header = soup_of(built_html, "index").select("i[class*='fa-']")
+    assert header, "no icon in the page header"
+    for icon in header:
+        name = next(c for c in icon["class"] if c.startswith("fa-") and c not in ("fa-brands", "fa-solid", "fa-regular"))
+        assert f".{name}:before" in css or f".{name}::before" in css, name

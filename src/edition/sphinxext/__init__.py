@@ -13,7 +13,7 @@ from sphinx.errors import ConfigError
 from edition import data, essay
 from edition.paths import STATIC_DIR
 from edition.sphinxext import bibstyle, data_docs, essay_text, figure_panel
-from edition.sphinxext import inputs, notebook_downloads, plotly_output
+from edition.sphinxext import inputs, notebook_downloads, page_assets, plotly_output
 
 
 def check_inputs(app: Sphinx, config: Config) -> None:
@@ -27,9 +27,10 @@ def check_inputs(app: Sphinx, config: Config) -> None:
 
 # Files the themes copy into _static that no page of this book loads or links: source maps
 # (read only by browser developer tools) and the theme's translation catalogs (the book is in
-# English; they are used at build time). About 4 MB. The icon fonts' TrueType copies stay:
+# English; they are used at build time), and the theme's icon script, which no page loads
+# (see page_assets). About 5.5 MB. The icon fonts' TrueType copies stay:
 # the theme's CSS names them as fallbacks, and a dangling reference would be a broken link.
-UNLOADED_STATIC = ("**/*.map", "locales")
+UNLOADED_STATIC = ("**/*.map", "locales", *page_assets.UNLOADED_ICON_SCRIPT)
 
 
 def prune_static(app: Sphinx, exception: Exception | None) -> None:
@@ -59,4 +60,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     plotly_output.setup(app)
     notebook_downloads.setup(app)
     inputs.setup(app)
+    page_assets.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

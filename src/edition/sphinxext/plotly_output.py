@@ -1,26 +1,37 @@
-"""Plotly in the book: render Plotly's own mime type, serve plotly.js once from _static."""
+"""Plotly in the book: render Plotly's own mime type, serve the edition's plotly.js bundle from _static.
+
+The bundle (src/edition/static/edition/plotly/) holds plotly.js's core and only the trace types
+the book draws; tools/plotly-bundle/ builds it from the plotly.js version that the installed
+`plotly` package carries, and tests/test_plotly_bundle.py checks both. Notebooks opened in
+JupyterLab keep using JupyterLab's own plotly.js.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
-import plotly
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from edition.paths import STATIC_DIR
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 FIGURE_CLASS = "edition-plotly"
-PLOTLY_JS = "edition/plotly.min.js"
+PLOTLY_JS = "edition/plotly/plotly-edition.min.js"
 HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
 
 
-def plotly_js_source() -> Path:
-    """plotly.min.js from the installed plotly package, so library and bundle always match."""
-    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+def bundle_path() -> Path:
+    """The vendored plotly.js bundle, copied into _static with the rest of the edition's files."""
+    return STATIC_DIR / PLOTLY_JS
+
+
+def bundle_manifest() -> dict[str, Any]:
+    """What tools/plotly-bundle/build.mjs recorded: plotly.js version, trace types, size, SHA-256."""
+    return json.loads((bundle_path().parent / "manifest.json").read_text(encoding="utf-8"))
 
 
 _SCRIPT_BREAKERS = re.compile(r"<(/|!--|script)", re.IGNORECASE)
@@ -71,16 +82,6 @@ def add_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict
         app.add_js_file("edition/figures.js", priority=601, loading_method="defer")
 
 
-def copy_plotly_js(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and app.builder.name in HTML_BUILDERS:
-        target = Path(app.outdir) / "_static" / PLOTLY_JS
-        target.parent.mkdir(parents=True, exist_ok=True)
-        source = plotly_js_source()
-        if not target.exists() or target.stat().st_size != source.stat().st_size:
-            shutil.copyfile(source, target)
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_page_assets)
-    app.connect("build-finished", copy_plotly_js)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
