@@ -173,3 +173,25 @@ def test_months_are_macros_and_titles_have_no_bare_underscore():
     text = (DATA_DIR / "references.bib").read_text(encoding="utf-8")
     assert re.findall(r"^  month = \{", text, re.M) == []
     assert [t for t in re.findall(r"^  title = \{(.*)\},?$", text, re.M) if re.search(r"(?<!\\)_", t)] == []
+
+
+def _note_head(built_html: Path, page: str, annotation_id: str) -> str:
+    html = (built_html / "chapters" / page).read_text(encoding="utf-8")
+    start = html.index(f'id="note-{annotation_id.lower()}"')
+    head = html[start:html.index("</p>", start)]
+    return re.sub(r"<[^>]+>", "", head)
+
+
+def test_the_built_page_marks_later_notes_of_any_kind_and_only_them(built_html):
+    """A caveat about March 2024 (A13-4) is marked with its month; a 1983 source note (A02-7) is not."""
+    later = _note_head(built_html, "06-what-comes-next.html", "A13-4")
+    assert "Caveat" in later and "2024-03 (after the essay)" in later
+    earlier = _note_head(built_html, "02-tehrans-calculus.html", "A02-7")
+    assert "after the essay" not in earlier
+
+
+def test_the_built_bibliography_shows_each_entry_tier(built_html):
+    html = (built_html / "chapters" / "bibliography.html").read_text(encoding="utf-8")
+    bib = data.load_bibliography()
+    assert html.count("Source quality: ") == len(bib.entries)
+    assert "Source quality: state or party media" in html and "Source quality: official document" in html

@@ -179,7 +179,8 @@ class EssayDirective(SphinxDirective):
             head += nodes.inline("", note_label(para.number, position + 1), classes=["essay-note-number"])
             kind_text = f" {symbol} {kind_name}"
             if later_knowledge(row["event_date"]):  # from the date, whatever the note's kind
-                kind_text += f" · {row['event_date'].date().isoformat()} (after the essay)"
+                shown = row["event_date"].date().isoformat()[: {"year": 4, "month": 7}.get(row["event_date_precision"], 10)]
+                kind_text += f" · {shown} (after the essay)"
             head += nodes.inline("", kind_text, classes=["essay-note-kind"])
             note += head
             # data text: only the roles the edition defines, never parsed as MyST (edition.datatext)
