@@ -5,14 +5,17 @@ BIN := $(VENV)/bin
 JB := $(BIN)/jupyter-book
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# Paper for `make pdf`: a4 (default) or letter.
+PAPER ?= a4
 # Strict: every warning is an error; keep going to report them all; nitpicky cross-references.
 JB_STRICT := --warningiserror --nitpick --keep-going
 
-.PHONY: help install book test serve lab clean lock linkcheck bench plotly-bundle
+.PHONY: help install book test pdf serve lab clean lock linkcheck bench plotly-bundle
 
 help:
 	@echo "make book   - create .venv if needed, install, execute and build the HTML book into _build/html"
 	@echo "make test   - everything CI checks: strict build, data validation, tests, browser checks"
+	@echo "make pdf    - the whole book as a PDF in _build/pdf (PAPER=letter for US Letter), linked from every page"
 	@echo "make serve  - serve _build/html on http://localhost:$(PORT)"
 	@echo "make lab    - JupyterLab at the repository root, the chapters opening as notebooks (LAB_PORT, JUPYTER_TOKEN)"
 	@echo "make linkcheck - check every external link (network needed; reports, never fails the site)"
@@ -33,8 +36,13 @@ book: $(STAMP)
 	$(BIN)/python -m edition.check
 	$(JB) build . --builder html $(JB_STRICT)
 
-test: book
+test: book pdf
 	$(BIN)/python -m pytest
+
+# The print edition, printed by Debian's headless Chromium from the built HTML.
+pdf: $(STAMP)
+	@test -f _build/html/index.html || { echo "no _build/html yet: run 'make book' first"; exit 1; }
+	$(BIN)/python -m edition.pdf --paper $(PAPER) --publish
 
 serve:
 	@test -d _build/html || { echo "no _build/html yet: run 'make book' first"; exit 1; }

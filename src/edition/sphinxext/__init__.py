@@ -13,7 +13,7 @@ from sphinx.errors import ConfigError
 from edition import data, essay
 from edition.paths import STATIC_DIR
 from edition.sphinxext import bibstyle, data_docs, essay_text, figure_panel
-from edition.sphinxext import inputs, notebook_downloads, page_assets, plotly_output
+from edition.sphinxext import inputs, notebook_downloads, page_assets, plotly_output, print_edition
 
 
 def check_inputs(app: Sphinx, config: Config) -> None:
@@ -61,4 +61,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     notebook_downloads.setup(app)
     inputs.setup(app)
     page_assets.setup(app)
+    print_edition.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
