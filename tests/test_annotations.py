@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from edition import data, essay, exports
+from edition import data, essay, exports, verdicts
 from test_data import TODAY, edit_csv, problems
 from test_html import rendered_paragraphs, soup_of, toc_pages
 
@@ -38,7 +38,7 @@ def test_coverage_every_paragraph_annotated_all_kinds_used(tables) -> None:
     assert set(notes["paragraph"]) == set(range(1, 15))
     assert set(notes["kind"]) == {"source", "context", "caveat", "update"}
     assert set(claims["paragraph"]) == set(range(1, 15))
-    assert set(claims["claim_type"]) == {"fact", "judgment", "prediction", "prescription"}
+    assert set(claims["claim_type"]) == {"fact", "judgment", "premise", "forecast", "conditional", "prescription"}
     # every claim is explained by at least one note
     assert set(claims["claim_id"]) <= set(notes["claim_id"].dropna())
 
@@ -125,7 +125,7 @@ def test_exports_are_valid_and_match_the_seed(root: Path, built_html: Path, tabl
         sel = item["target"]["selector"]
         assert sel["type"] == "TextQuoteSelector"
         assert whole.count(sel.get("prefix", "") + sel["exact"] + sel.get("suffix", "")) == 1
-    reviews = exports.claim_reviews(tables["claims"], parsed)
+    reviews = exports.claim_reviews(verdicts.claim_verdicts(tables), parsed)
     assert len(reviews) == len(tables["claims"])
     for review in reviews:
         assert review["@type"] == "ClaimReview" and review["claimReviewed"]
@@ -138,12 +138,12 @@ def test_exports_are_valid_and_match_the_seed(root: Path, built_html: Path, tabl
     assert json.loads(downloaded["claims.jsonld"].read_text(encoding="utf-8")) == reviews
 
 
-def test_claims_ledger_lists_every_claim_with_status(built_html: Path, tables) -> None:
+def test_claims_ledger_lists_every_claim_with_its_verdict(built_html: Path, tables) -> None:
     soup = soup_of(built_html, "chapters/claims-ledger")
     rows = soup.select("table.edition-claims-ledger tbody tr")
     assert len(rows) == len(tables["claims"])
-    statuses = {row.select_one(".claim-status").get_text() for row in rows}
-    assert statuses <= {"supported", "partly supported", "contested", "unsupported", "overtaken by events"}
+    shown = {row.select_one(".claim-status").get_text().split(" (")[0] for row in rows}
+    assert shown <= {verdicts.words(v) for v in verdicts.RATING}
     for page in ["chapters/04-role-reversal", "chapters/06-what-comes-next"]:
         assert soup_of(built_html, page).select("table.edition-claims-ledger tbody tr")
 

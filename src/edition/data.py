@@ -525,6 +525,11 @@ def _rule_problems(data_dir: Path, descriptor: dict, tables: dict[str, pd.DataFr
     if "annotations" in tables:
         problems += rules_later.note_problems(tables["annotations"], paths["annotations"], Problem)
     problems += rules_later.row_problems(tables, paths, Problem)
+    if "claims" in tables and "scorecard" in tables:  # one verdict per claim (verdicts.py)
+        from edition import verdicts
+
+        problems += [Problem(*p) for p in verdicts.verdict_problems(
+            tables["claims"], tables["scorecard"], paths["claims"], paths["scorecard"])]
     return problems
 
 
@@ -777,7 +782,7 @@ def inputs_digest(data_dir: Path, text_files: list[Path], today: dt.date) -> str
 
     digest = hashlib.sha256(today.isoformat().encode())
     files = sorted(data_dir.glob("*")) + list(text_files) + sorted(SEEDS_DIR.glob("*"))
-    files += [Path(__file__)] + [Path(__file__).with_name(n) for n in ("essay.py", "rules_sources.py", "rules_later.py")]
+    files += [Path(__file__)] + [Path(__file__).with_name(n) for n in ("essay.py", "rules_sources.py", "rules_later.py", "verdicts.py")]
     for path in files:
         if path.is_file():
             digest.update(str(path).encode())

@@ -9,12 +9,10 @@ from typing import Any
 import pandas as pd
 
 from edition import essay as essay_mod
+from edition import verdicts
 
 EDITORS = "The editors of the annotated edition of \"The Persian-Russian Connection\""
 MOTIVATION = {"source": "linking", "context": "describing", "caveat": "assessing", "update": "commenting"}
-STATUS_RATING = {  # a 1-5 scale, as ClaimReview's Rating expects, with the status as its name
-    "supported": 5, "partly-supported": 4, "overtaken-by-events": 3, "contested": 2, "unsupported": 1,
-}
 
 
 def _selector(row: Any) -> dict[str, str]:
@@ -55,7 +53,7 @@ def web_annotations(annotations: pd.DataFrame, essay: essay_mod.Essay) -> dict[s
 
 
 def claim_reviews(claims: pd.DataFrame, essay: essay_mod.Essay) -> list[dict[str, Any]]:
-    """One schema.org ClaimReview per claim of the essay."""
+    """One schema.org ClaimReview per claim, rated by its one verdict (``verdicts.claim_verdicts``)."""
     prov = essay.provenance
     reviews = []
     for row in claims.itertuples():
@@ -64,7 +62,7 @@ def claim_reviews(claims: pd.DataFrame, essay: essay_mod.Essay) -> list[dict[str
             "@type": "ClaimReview",
             "identifier": row.claim_id,
             "claimReviewed": row.summary,
-            "datePublished": row.judged_date.date().isoformat(),
+            "datePublished": row.evidence_to.date().isoformat() if not pd.isna(row.evidence_to) else prov.published[:10],
             "author": {"@type": "Organization", "name": EDITORS},
             "itemReviewed": {
                 "@type": "Claim",
@@ -76,8 +74,8 @@ def claim_reviews(claims: pd.DataFrame, essay: essay_mod.Essay) -> list[dict[str
                 "additionalType": row.claim_type,
             },
             "reviewRating": {
-                "@type": "Rating", "ratingValue": STATUS_RATING[row.status], "bestRating": 5, "worstRating": 1,
-                "alternateName": row.status.replace("-", " "),
+                "@type": "Rating", "ratingValue": verdicts.RATING[row.verdict], "bestRating": 5, "worstRating": 1,
+                "alternateName": verdicts.words(row.verdict),
             },
         })
     return reviews

@@ -545,6 +545,7 @@ VERDICTS = {  # order on the axis, marker (shape carries the verdict without col
     "not-borne-out": ("x", "#D55E00"),
     "partly": ("diamond", "#E69F00"),
     "too-early": ("circle-open", "#999999"),
+    "condition-not-met": ("square-open", "#56B4E9"),
     "borne-out": ("circle", "#009E73"),
 }
 
@@ -581,6 +582,6 @@ def summarize_scorecard(scorecard: pd.DataFrame) -> str:
     """A text summary of the scorecard, from the same rows."""
     counts = scorecard["verdict"].value_counts()
     parts = ", ".join(f"{int(counts.get(v, 0))} {v.replace('-', ' ')}" for v in reversed(list(VERDICTS)))
-    latest = scorecard["as_of"].max().date().isoformat()
-    return (f"Of the essay's {len(scorecard)} forecasts and prescriptions scored here, the verdicts are: {parts}. "
-            f"The evidence behind them reaches {latest}.")
+    latest = scorecard["as_of"].max()
+    return (f"Of the essay's {len(scorecard)} forecasts, conditionals and prescriptions scored here, the verdicts "
+            f"are: {parts}. The most recent development they cite is dated {latest:%B} {latest.day}, {latest.year}.")

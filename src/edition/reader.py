@@ -139,6 +139,13 @@ def render_roles(text: str, page: str) -> str:
             return _para(body, page)
         if name == "download":
             return _download(body, page)
+        if name in ("cutoff", "verdict"):  # values computed from data/ (edition.verdicts)
+            from edition import verdicts
+
+            if name == "cutoff":
+                return verdicts.us_date(verdicts.evidence_cutoff(_tables()))
+            claims = verdicts.claim_verdicts(_tables()).set_index("claim_id")
+            return verdicts.words(claims.loc[body.strip(), "verdict"]) if body.strip() in claims.index else body
         if name in ("doc", "ref", "numref", "term", "abbr", "sup", "sub"):
             label, _ = _label_and_target(body)
             return label
@@ -188,11 +195,15 @@ def claims_ledger(spec: str) -> str:
     tables = _tables()
     numbers = (range(1, len(essay.paragraphs) + 1) if spec.strip() == "all"
                else essay_mod.parse_range(spec, len(essay.paragraphs)))
-    claims = tables["claims"][tables["claims"]["paragraph"].isin(list(numbers))]
-    head = "".join(f"<th>{h}</th>" for h in ("Claim", "Paragraph", "Type", "Status", "Judged", "In the edition's words"))
+    from edition import verdicts
+
+    claims = verdicts.claim_verdicts(tables)
+    claims = claims[claims["paragraph"].isin(list(numbers))]
+    head = "".join(f"<th>{h}</th>" for h in ("Claim", "Paragraph", "Type", "Verdict", "Evidence to", "In the edition's words"))
     rows = "".join(
         f"<tr><td>{_e(c.claim_id)}</td><td>¶{c.paragraph}</td><td>{_e(c.claim_type)}</td>"
-        f"<td>{_e(c.status.replace('-', ' '))}</td><td>{c.judged_date.date().isoformat()}</td><td>{_e(c.summary)}</td></tr>"
+        f"<td>{_e(verdicts.words(c.verdict))}{'' if c.judged_in == 'ledger' else f' (scorecard {_e(c.judged_in)})'}</td>"
+        f"<td>{'' if str(c.evidence_to) == 'NaT' else verdicts.us_date(c.evidence_to)}</td><td>{_e(c.summary)}</td></tr>"
         for c in claims.itertuples())
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 

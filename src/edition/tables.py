@@ -116,7 +116,7 @@ def scorecard_table(scorecard: pd.DataFrame, pages: dict[int, str]) -> HTML:
         cells = [html_lib.escape(r.forecast_id), link, html_lib.escape(r.kind), html_lib.escape(r.criterion),
                  html_lib.escape(r.outcome), f"<strong>{html_lib.escape(r.verdict.replace('-', ' '))}</strong>",
                  html_lib.escape(r.reasoning), html_lib.escape(r.as_of.date().isoformat())]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        rows.append(f'<tr id="forecast-{html_lib.escape(r.forecast_id)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     head = "".join(f"<th>{h}</th>" for h in
                    ["Id", "Where", "Kind", "What would count", "What happened", "Verdict", "Why", "Evidence to"])
     return HTML(f'<table class="edition-table edition-scorecard" aria-label="Forecast scorecard">'

@@ -12,7 +12,7 @@ from sphinx.errors import ConfigError
 
 from edition import data, essay
 from edition.paths import STATIC_DIR
-from edition.sphinxext import bibstyle, data_docs, essay_text, figure_panel
+from edition.sphinxext import bibstyle, data_docs, editorial, essay_text, figure_panel
 from edition.sphinxext import inputs, notebook_downloads, page_assets, plotly_output, print_edition
 
 
@@ -55,6 +55,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("edition/theme-mode.js", priority=100)
     app.add_js_file("edition/notes.js", loading_method="defer")
     essay_text.setup(app)
+    editorial.setup(app)
     data_docs.setup(app)
     figure_panel.setup(app)
     plotly_output.setup(app)

@@ -121,12 +121,12 @@ def write_package_zip(app: Sphinx, config: Config) -> None:
 
 def write_exports(app: Sphinx, config: Config) -> None:
     """The annotation and claim exports the ledger page offers for download."""
-    from edition import essay, exports
+    from edition import essay, exports, verdicts
 
     tables = data.load_tables()
     parsed = essay.load()
     exports.write(GENERATED / "annotations.jsonld", exports.web_annotations(tables["annotations"], parsed))
-    exports.write(GENERATED / "claims.jsonld", exports.claim_reviews(tables["claims"], parsed))
+    exports.write(GENERATED / "claims.jsonld", exports.claim_reviews(verdicts.claim_verdicts(tables), parsed))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

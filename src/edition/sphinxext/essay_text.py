@@ -16,7 +16,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from edition import data
 from edition import essay as essay_mod
 from edition.rules_later import note_is_later as later_knowledge
-from edition.sphinxext import datatext, doctable
+from edition.sphinxext import datatext
 from edition.sphinxext.inputs import note_data_dependencies
 
 logger = logging.getLogger(__name__)
@@ -241,42 +241,6 @@ def _ref(target: str, text: str) -> addnodes.pending_xref:
     return ref
 
 
-class ClaimsLedgerDirective(SphinxDirective):
-    """``{claims-ledger} 6-8`` (or ``all``): the essay's claims with their type, status and date judged."""
-
-    required_arguments = 1
-
-    def run(self) -> list[nodes.Node]:
-        essay = _essay(self.env)
-        spec = self.arguments[0]
-        numbers = list(range(1, len(essay.paragraphs) + 1)) if spec == "all" else essay_mod.parse_range(
-            spec, len(essay.paragraphs))
-        tables = _tables()
-        claims = tables["claims"][tables["claims"]["paragraph"].isin(numbers)]
-        first_note = tables["annotations"].dropna(subset=["claim_id"]).groupby("claim_id")["annotation_id"].first()
-        full = self.config.edition_essay_mode == "full"
-        verdicts = {r.claim_id: f"{r.verdict.replace('-', ' ')} ({r.forecast_id})"
-                    for r in tables["scorecard"].dropna(subset=["claim_id"]).itertuples()}
-        rows = []
-        for claim in claims.itertuples():
-            note = first_note.get(claim.claim_id)
-            rows.append(doctable.row([
-                _ref(note_id(note), claim.claim_id) if (full and note) else claim.claim_id,
-                _ref(f"essay-p{claim.paragraph}", f"¶{claim.paragraph}"),
-                claim.claim_type,
-                nodes.inline("", claim.status.replace("-", " "), classes=["claim-status", f"claim-{claim.status}"]),
-                claim.judged_date.date().isoformat(),
-                claim.summary,
-                verdicts.get(claim.claim_id, ""),
-            ]))
-        table = doctable.table(
-            "edition-claims-ledger",
-            ["Claim", "Paragraph", "Type", "Status", "Judged", "In the edition's words", "Scorecard"],
-            (8, 8, 10, 13, 10, 39, 12), rows,
-        )
-        return [table]
-
-
 class ParaRole(SphinxRole):
     """Link to a body paragraph wherever it is rendered: ``{para}`6``` gives ¶6."""
 
@@ -354,7 +318,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_essay_mode", "full", "env", [str])
     app.add_directive("essay", EssayDirective)
     app.add_directive("essay-front-matter", EssayFrontMatterDirective)
-    app.add_directive("claims-ledger", ClaimsLedgerDirective)
     app.add_role("para", ParaRole())
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
