@@ -67,10 +67,26 @@ class EditionContentsManager(AsyncTextFileContentsManager):
             for_reader(model["content"], path)
         return model
 
+    def _kernelspec_on_disk(self, path: str) -> dict | None:
+        import jupytext
+
+        os_path = self._get_os_path(path.strip("/"))
+        try:
+            return dict(jupytext.read(os_path).metadata.get("kernelspec") or {}) or None
+        except (OSError, ValueError):
+            return None
+
     async def save(self, model: dict, path: str = "") -> dict:
         if model.get("type") == "notebook" and model.get("content") is not None:
             nb = model["content"]
             for_file(nb)
+            # JupyterLab writes the running kernel's display name into the metadata; the same
+            # kernel under another label is no change to the chapter.
+            spec = nb.get("metadata", {}).get("kernelspec")
+            if spec and is_chapter(path):
+                disk = self._kernelspec_on_disk(path)
+                if disk and disk.get("name") == spec.get("name"):
+                    nb["metadata"]["kernelspec"] = disk
             # a Markdown file without a header is read with metadata filter "-all"; keep it header-free
             headerless = nb.get("metadata", {}).get("jupytext", {}).get("notebook_metadata_filter") == "-all"
             if headerless:

@@ -1,0 +1,213 @@
+"""The chapters as notebooks, in a real JupyterLab started as `make lab` starts it, driven by Chromium.
+
+For each chapter with figures: open it by its path, check it opened as a notebook, Run All, and
+count the Plotly figures drawn against the built page's count; the map's land layer must have
+path data (the basemap drew offline); no error output, no console error, no request to another
+host. Screenshots go to _build/screenshots/lab/. Then a chapter opened by double-click, run and
+saved leaves the file byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from edition.paths import ROOT
+from test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+FIGURE_CHAPTERS = ["01-shifting-middle-east", "02-tehrans-calculus", "04-role-reversal", "06-what-comes-next",
+                   "07-epilogue"]
+SHOTS = SCREENSHOTS / "lab"
+TIMES = ROOT / "_build" / "lab-run-all.json"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """`make lab` on a free port with a random token; JupyterLab's own state kept out of $HOME."""
+    state = tmp_path_factory.mktemp("lab-state")
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ, LAB_PORT=str(port), JUPYTER_TOKEN=token, LAB_OPTS="--no-browser" + (" --allow-root" if os.geteuid() == 0 else ""),
+               JUPYTERLAB_SETTINGS_DIR=str(state / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(state / "ws"),
+               JUPYTER_RUNTIME_DIR=str(state / "runtime"))
+    env.pop("EDITION_ROOT", None)
+    log = open(state / "lab.log", "wb")
+    proc = subprocess.Popen(["make", "lab"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as reply:
+                if reply.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            os.killpg(proc.pid, signal.SIGTERM) if proc.poll() is None else None
+            pytest.fail(f"`make lab` did not start: {(state / 'lab.log').read_text(errors='replace')[-3000:]}")
+        time.sleep(0.5)
+    yield url, token, state / "lab.log"
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_lab(browser, url: str, token: str, path: str):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    foreign: list[str] = []
+    local = urlparse(url).netloc
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda req: foreign.append(req.url)
+            if urlparse(req.url).netloc not in (local, "") and not req.url.startswith(("data:", "blob:")) else None)
+    # a workspace of its own, so JupyterLab does not restore the tabs another test left open
+    workspace = "t-" + path.replace("/", "-").replace(".", "-")
+    page.goto(f"{url}/lab/workspaces/{workspace}/tree/{path}?token={token}", wait_until="domcontentloaded")
+    return context, page, errors, foreign
+
+
+def current_notebook(page):
+    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+
+
+def run_all(page) -> float:
+    """Run > Run All Cells; seconds until every code cell has run and the kernel is idle."""
+    panel = current_notebook(page)
+    select = page.locator(".jp-Dialog button", has_text="Select")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if select.count():
+            select.first.click()  # JupyterLab's kernel dialog, offering the notebook's own kernel
+        if panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count():
+            break
+        page.wait_for_timeout(500)
+    page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=60_000)
+    start = time.monotonic()
+    started = """() => [...document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
+        .some(p => /\\[(\\d+|\\*)\\]/.test(p.textContent))"""
+    for attempt in range(3):  # a click while the kernel is still connecting can be lost: retry
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(started, timeout=15_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+    # every code cell has run (a number in its prompt) and the kernel is idle again
+    page.wait_for_function(
+        """() => {
+          const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+          const prompts = [...nb.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent);
+          const idle = nb.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
+          return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t)) && idle !== null;
+        }""", timeout=180_000)
+    return time.monotonic() - start
+
+
+def book_figure_count(built_html: Path, chapter: str) -> int:
+    return (built_html / "chapters" / f"{chapter}.html").read_text(encoding="utf-8").count('class="edition-plotly"')
+
+
+@pytest.mark.parametrize("chapter", FIGURE_CHAPTERS)
+def test_chapter_runs_as_a_notebook_and_draws_what_the_book_draws(lab, browser, built_html, chapter) -> None:
+    url, token, _ = lab
+    expected = book_figure_count(built_html, chapter)
+    assert expected > 0
+    context, page, errors, foreign = open_lab(browser, url, token, f"chapters/{chapter}.md")
+    try:
+        panel = current_notebook(page)
+        panel.wait_for(timeout=60_000)
+        assert page.locator(".jp-FileEditor:visible").count() == 0, "the chapter opened in the text editor"
+        panel.locator(".jp-MarkdownCell .jp-RenderedMarkdown").first.wait_for(timeout=60_000)
+        panel.locator(".jp-CodeCell").first.wait_for(state="attached", timeout=30_000)
+        # the essay's paragraphs and readable citations, before anything runs
+        text = panel.locator(".jp-Notebook").text_content()
+        assert "{cite" not in text and "{essay}" not in text and "{para}" not in text and "{term}" not in text
+        if "```{essay}" in (ROOT / "chapters" / f"{chapter}.md").read_text(encoding="utf-8"):
+            assert "From the essay, ¶" in text
+        seconds = run_all(page)
+        page.wait_for_function(
+            "n => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot .main-svg').length"
+            " >= n", arg=expected, timeout=60_000)
+        drawn = panel.locator(".js-plotly-plot").count()
+        assert drawn == expected, f"{chapter}: the book shows {expected} figures, JupyterLab drew {drawn}"
+        for geo in panel.locator(".js-plotly-plot .geo").all():
+            land = geo.locator(".layer.land path").first
+            land.wait_for(state="attached", timeout=20_000)
+            assert len(land.get_attribute("d") or "") > 1000, f"{chapter}: the map's land layer has no path data"
+        bad_outputs = panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        assert bad_outputs.count() == 0, bad_outputs.first.inner_text()
+        assert not errors, f"{chapter}: console errors: {errors}"
+        assert not foreign, f"{chapter}: requests off the machine: {foreign}"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        panel.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{chapter}.png"))
+        times = json.loads(TIMES.read_text()) if TIMES.is_file() else {}
+        times[chapter] = {"book_figures": expected, "lab_figures": drawn, "run_all_seconds": round(seconds, 1)}
+        TIMES.write_text(json.dumps(times, indent=1, sort_keys=True))
+    finally:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{chapter}-last.png"))
+        context.close()
+
+
+def test_double_click_opens_a_chapter_as_a_notebook_and_saving_changes_nothing(lab, browser) -> None:
+    url, token, _ = lab
+    chapter = ROOT / "chapters" / "04-role-reversal.md"
+    before = chapter.read_bytes()
+    status_before = subprocess.run(["git", "status", "--porcelain", "--", "chapters"], cwd=ROOT,
+                                   capture_output=True, text=True, check=True).stdout
+    context, page, errors, _ = open_lab(browser, url, token, "chapters")
+    try:
+        item = page.locator(".jp-DirListing-item", has_text=chapter.name)
+        item.wait_for(timeout=60_000)
+        item.dblclick()
+        panel = current_notebook(page)
+        panel.wait_for(timeout=60_000)
+        assert page.locator(".jp-FileEditor:visible").count() == 0
+        run_all(page)
+        page.keyboard.press("Control+s")
+        page.wait_for_function(
+            "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
+            ".closest('.lm-DockPanel').querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')", timeout=30_000)
+        time.sleep(1)
+    finally:
+        context.close()
+    assert chapter.read_bytes() == before, "saving the chapter in JupyterLab changed the file"
+    status_after = subprocess.run(["git", "status", "--porcelain", "--", "chapters"], cwd=ROOT,
+                                  capture_output=True, text=True, check=True).stdout
+    assert status_after == status_before
