@@ -154,9 +154,31 @@ def render_roles(text: str, page: str) -> str:
     return ROLE.sub(one, text)
 
 
+def data_text(text: str, page: str) -> str:
+    """A text field from data/ (a margin note) as HTML, read by the edition's data-text tokenizer:
+    plain text escaped, emphasis, citations, paragraph links and glossary terms, nothing else."""
+    from edition import datatext
+
+    out = []
+    for token in datatext.tokens(str(text)):
+        if token.kind == "text":
+            out.append(_e(token.content))
+        elif token.kind == "emphasis":
+            out.append(f"<em>{_e(token.content)}</em>")
+        elif token.kind.startswith("cite"):
+            out.append(_cite(token.content))
+        elif token.kind == "para":
+            number = int(token.content)
+            home = paragraph_pages().get(number)
+            out.append(f'<a href="{_e(home)}.md">¶{number}</a>' if home and home != page else f"¶{number}")
+        else:
+            out.append(_e(token.content))
+    return "".join(out)
+
+
 # ---- directives ------------------------------------------------------------------------------
 
-def essay_block(spec: str) -> str:
+def essay_block(spec: str, page: str = "") -> str:
     """The essay's paragraphs, numbered, with the edition's notes on each (HTML)."""
     essay = _essay()
     numbers = essay_mod.parse_range(spec, len(essay.paragraphs))
@@ -172,7 +194,7 @@ def essay_block(spec: str) -> str:
             rows = notes[notes["paragraph"] == number]
             if len(rows):
                 items = "".join(
-                    f"<li><strong>{number}.{i} {_e(r.kind)}</strong>: {render_roles(_e(r.note), '')}</li>"
+                    f"<li><strong>{number}.{i} {_e(r.kind)}</strong>: {data_text(r.note, page)}</li>"
                     for i, r in enumerate(rows.itertuples(), start=1))
                 out.append(f"<details><summary>Notes on ¶{number} ({len(rows)})</summary><ul>{items}</ul></details>")
         else:
@@ -231,7 +253,7 @@ def glossary(body: str, page: str) -> str:
 
 def directive(name: str, args: str, body: str, page: str) -> str:
     if name == "essay":
-        return essay_block(args)
+        return essay_block(args, page)
     if name == "figure-panel":
         return figure_panel(args.strip(), body, page)
     if name == "claims-ledger":

@@ -1,0 +1,91 @@
+"""Every chapter run headless as a notebook (nbclient), the kernel started at the repository's root
+and in chapters/, as JupyterLab and Binder start it: no errors, and each figure cell's outputs carry
+Plotly's own mime type, one figure per figure panel, the map with its basemap handed to plotly.js."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import jupytext
+import pytest
+from nbclient import NotebookClient
+
+from edition import panels, reader
+from edition.figures import PLOTLY_MIME
+from edition.paths import ROOT
+
+CHAPTERS = sorted(p for p in (ROOT / "chapters").glob("*.md") if "```{code-cell}" in p.read_text(encoding="utf-8"))
+
+
+def run(path, cwd):
+    nb = jupytext.read(path)
+    env = {k: v for k, v in os.environ.items() if k != "EDITION_ROOT"}
+    client = NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(cwd)}},
+                            env=env)
+    client.execute(env=env)
+    return nb
+
+
+@pytest.mark.parametrize("where", ["root", "chapters"])
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_runs_and_its_figure_cells_carry_plotly_mime(path, where) -> None:
+    nb = run(path, ROOT if where == "root" else ROOT / "chapters")
+    source = path.read_text(encoding="utf-8")
+    panels_in_text = re.findall(r"^```\{figure-panel\} (\S+)", source, re.MULTILINE)
+    drawn = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert not [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"], cell.source
+        figures = [o for o in cell.outputs if o.output_type == "display_data" and PLOTLY_MIME in o.data]
+        if "glue_panel(" in cell.source:
+            assert figures, f"{path.name}: a figure cell left no {PLOTLY_MIME} output"
+        for output in figures:
+            assert output.metadata == panels.NOTEBOOK_ONLY  # the book leaves it out; its panel shows it
+            spec = output.data[PLOTLY_MIME]
+            assert spec["data"] and "layout" in spec
+            drawn.append(spec)
+        geo = [o for o in cell.outputs if "text/html" in o.get("data", {}) and "PlotlyGeoAssets" in o.data["text/html"]]
+        if any("geo" in (spec.get("layout") or {}) for spec in drawn[-len(figures):] if figures):
+            assert geo and '"world_110m"' in geo[0].data["text/html"] and '"arcs"' in geo[0].data["text/html"]
+    assert len(drawn) == len(panels_in_text), f"{path.name}: {len(panels_in_text)} panels, {len(drawn)} figures"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "chapters").glob("*.md")) + [ROOT / "index.md"], ids=lambda p: p.stem)
+def test_reader_view_is_readable_and_saves_back_to_the_same_file(path, tmp_path) -> None:
+    """What JupyterLab gets from the contents manager, and what its save writes back."""
+    import asyncio
+    import json
+    import shutil
+
+    from edition.essay import parse_range
+    from edition.lab import EditionContentsManager
+
+    relative = path.relative_to(ROOT).as_posix()
+    (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, tmp_path / relative)
+    manager = EditionContentsManager(root_dir=str(tmp_path))
+
+    async def open_and_save() -> dict:
+        model = await manager.get(relative, type="notebook", content=True)
+        model = json.loads(json.dumps(model, default=str))  # as it travels to the browser and back
+        model["content"]["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                                      "language": "python"}  # as JupyterLab relabels it
+        if path.name in ("glossary.md", "bibliography.md", "index.md") and "kernelspec" not in path.read_text():
+            del model["content"]["metadata"]["kernelspec"]
+        await manager.save(dict(model, content=json.loads(json.dumps(model["content"]))), relative)
+        return model
+
+    model = asyncio.run(open_and_save())
+    text = path.read_text(encoding="utf-8")
+    shown = "\n".join(c["source"] for c in model["content"]["cells"] if c["cell_type"] == "markdown")
+    for raw in ("{cite:p}", "{cite:t}", "{para}", "{term}", "{essay}", "{figure-panel}", "{download}"):
+        assert raw not in shown, f"{path.name}: {raw} left raw for the notebook reader"
+    for spec in re.findall(r"^```\{essay\} (.+)$", text, re.M):
+        for number in parse_range(spec, 10_000):
+            assert f"<strong>¶{number}</strong>" in shown
+    for keys in re.findall(r"\{cite:[pt]\}`([^`]+)`", text):
+        for key in keys.split(","):
+            assert reader.citation(key.strip()) in shown
+    assert (tmp_path / relative).read_bytes() == path.read_bytes(), f"saving {relative} changed it"
