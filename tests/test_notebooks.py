@@ -21,9 +21,8 @@ CHAPTERS = sorted(p for p in (ROOT / "chapters").glob("*.md") if "```{code-cell}
 def run(path, cwd):
     nb = jupytext.read(path)
     env = {k: v for k, v in os.environ.items() if k != "EDITION_ROOT"}
-    client = NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(cwd)}},
-                            env=env)
-    client.execute(env=env)
+    client = NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(cwd)}})
+    client.execute(env=env)  # the kernel's environment: no EDITION_ROOT, the root found from cwd
     return nb
 
 
