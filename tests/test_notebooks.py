@@ -45,6 +45,10 @@ def test_chapter_runs_and_its_figure_cells_carry_plotly_mime(path, where) -> Non
             spec = output.data[PLOTLY_MIME]
             assert spec["data"] and "layout" in spec
             drawn.append(spec)
+        panels_html = [o for o in cell.outputs if "edition-notebook-panel" in o.get("data", {}).get("text/html", "")]
+        assert len(panels_html) == len(figures)  # the summary, data and sources follow each figure
+        for output in panels_html:
+            assert output.metadata == panels.NOTEBOOK_ONLY and "{cite" not in output.data["text/html"]
         geo = [o for o in cell.outputs if "text/html" in o.get("data", {}) and "PlotlyGeoAssets" in o.data["text/html"]]
         if any("geo" in (spec.get("layout") or {}) for spec in drawn[-len(figures):] if figures):
             assert geo and '"world_110m"' in geo[0].data["text/html"] and '"arcs"' in geo[0].data["text/html"]
@@ -88,3 +92,23 @@ def test_reader_view_is_readable_and_saves_back_to_the_same_file(path, tmp_path)
         for key in keys.split(","):
             assert reader.citation(key.strip()) in shown
     assert (tmp_path / relative).read_bytes() == path.read_bytes(), f"saving {relative} changed it"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_book_page_shows_each_figure_once_and_no_notebook_only_output(path, built_html) -> None:
+    page = (built_html / "chapters" / f"{path.stem}.html").read_text(encoding="utf-8")
+    panels_in_text = re.findall(r"^```\{figure-panel\} (\S+)", path.read_text(encoding="utf-8"), re.MULTILINE)
+    assert page.count('class="edition-plotly"') == len(panels_in_text)
+    assert "PlotlyGeoAssets" not in page and "edition-notebook-panel" not in page
+    assert not re.search(r'<div class="cell_output docutils container">\s*</div>', page)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_ipynb_download_is_readable_and_says_how_to_run_it(path, built_html) -> None:
+    import json
+
+    nb = json.loads((built_html / "_sources" / "chapters" / f"{path.stem}.ipynb").read_text(encoding="utf-8"))
+    first = nb["cells"][0]["source"]
+    assert "make lab" in first and "https://mybinder.org/v2/gh/" in first and f"{path.stem}.md" in first
+    text = json.dumps(nb)
+    assert "{cite:" not in text and "{essay}" not in text and "{para}" not in text

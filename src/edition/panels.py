@@ -71,12 +71,27 @@ def notebook_figure(fig: go.Figure) -> list[dict[str, Any]]:
     return outputs
 
 
-def show_in_notebook(fig: go.Figure) -> None:
-    """Draw ``fig`` in the cell's output for a notebook reader; the book leaves these outputs out."""
+def notebook_panel_html(name: str, summary: str, table_html: str, sources_text: str) -> str:
+    """What the book's panel adds to a figure, for a notebook reader: the summary under the figure,
+    then the data and the sources folded, the citations readable (edition.reader)."""
+    import html
+
+    from edition import reader
+
+    return (f'<div class="edition-notebook-panel"><p>{html.escape(summary)}</p>'
+            f"<details><summary>Data behind the figure {html.escape(name)}</summary>{table_html}</details>"
+            f"<details><summary>Sources</summary><p>{reader.render_roles(sources_text, '')}</p></details></div>")
+
+
+def show_in_notebook(fig: go.Figure, panel_html: str | None = None) -> None:
+    """Draw ``fig`` (and its panel's text) in the cell's output for a notebook reader; the book
+    leaves these outputs out, since its figure panel shows the same."""
     from IPython.display import display
 
     for bundle in notebook_figure(fig):
         display(bundle, raw=True, metadata=NOTEBOOK_ONLY)
+    if panel_html:
+        display({"text/html": panel_html}, raw=True, metadata=NOTEBOOK_ONLY)
 
 
 def source_keys(frame: pd.DataFrame, column: str = "sources") -> list[str]:
@@ -112,8 +127,10 @@ def glue_panel(name: str, fig: go.Figure, rows: pd.DataFrame, shown: pd.DataFram
     """Glue '<name>' (the figure), '-data', '-sources' and '-summary' for a chapter's tab set."""
     from myst_nb import glue
 
+    table = to_html(shown, caption=f"Data behind the figure {name}")
+    sources = sources_markdown(source_keys(rows), note)
     glue(name, FigureOutput(fig), display=False)
-    glue(f"{name}-data", to_html(shown, caption=f"Data behind the figure {name}"), display=False)
-    glue(f"{name}-sources", Markdown(sources_markdown(source_keys(rows), note)), display=False)
+    glue(f"{name}-data", table, display=False)
+    glue(f"{name}-sources", Markdown(sources), display=False)
     glue(f"{name}-summary", PlainText(summary), display=False)
-    show_in_notebook(fig)
+    show_in_notebook(fig, notebook_panel_html(name, summary, table.data, sources))

@@ -82,6 +82,14 @@ def add_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict
         app.add_js_file("edition/figures.js", priority=601, loading_method="defer")
 
 
+def drop_empty_outputs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A cell whose outputs were all notebook-only leaves an empty output box: remove it."""
+    for node in list(doctree.findall(nodes.container)):
+        if "cell_output" in node["classes"] and not node.children:
+            node.parent.remove(node)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("doctree-resolved", drop_empty_outputs)
     app.connect("html-page-context", add_page_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
