@@ -23,12 +23,11 @@ from urllib.parse import urlparse
 import pytest
 
 from edition.paths import ROOT
-from test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 FIGURE_CHAPTERS = ["01-shifting-middle-east", "02-tehrans-calculus", "04-role-reversal", "06-what-comes-next",
                    "07-epilogue"]
-SHOTS = SCREENSHOTS / "lab"
+SHOTS = ROOT / "_build" / "screenshots" / "lab"
 TIMES = ROOT / "_build" / "lab-run-all.json"
 
 
@@ -70,16 +69,6 @@ def lab(tmp_path_factory):
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
     log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_lab(browser, url: str, token: str, path: str):
