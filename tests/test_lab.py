@@ -164,7 +164,11 @@ def test_chapter_runs_as_a_notebook_and_draws_what_the_book_draws(lab, browser, 
         assert not foreign, f"{chapter}: requests off the machine: {foreign}"
         SHOTS.mkdir(parents=True, exist_ok=True)
         panel.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)  # JupyterLab paints scrolled-to cells lazily
         page.screenshot(path=str(SHOTS / f"{chapter}.png"))
+        panel.locator(".edition-notebook-panel").last.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(SHOTS / f"{chapter}-panel.png"))
         times = json.loads(TIMES.read_text()) if TIMES.is_file() else {}
         times[chapter] = {"book_figures": expected, "lab_figures": drawn, "run_all_seconds": round(seconds, 1)}
         TIMES.write_text(json.dumps(times, indent=1, sort_keys=True))

@@ -208,8 +208,8 @@ def essay_block(spec: str, page: str = "") -> str:
 def figure_panel(name: str, caption: str, page: str) -> str:
     caption = " ".join(line.strip() for line in OPTION.sub("", caption).splitlines() if line.strip())
     return (f"**Figure ({name}).** {render_roles(caption, page)}\n\n"
-            "*Drawn in the output of the code cell above when the chapter runs (Run All). The book's "
-            "page adds tabs with the figure's data and sources.*")
+            "*Drawn in the output of the code cell above when the chapter runs (Run All), followed by "
+            "its summary, data and sources.*")
 
 
 def claims_ledger(spec: str) -> str:
