@@ -130,3 +130,20 @@ def test_clicking_a_timeline_event_opens_its_paragraph(browser, served_book) -> 
     assert page.locator(f"#{href.split('#')[1]}").is_visible()
     assert not errors
     page.context.close()
+
+
+def test_searching_from_a_chapter_page_finds_the_chapter(browser, served_book) -> None:
+    """The search dialog works without the search scripts on the page: the query goes to search.html."""
+    page, errors, foreign = visit(browser, f"{served_book}/chapters/03-moscows-calculus.html", width=1280)
+    page.keyboard.press("Control+k")
+    field = page.locator("#pst-search-dialog input[name=q]")
+    field.wait_for(state="visible")
+    field.fill("Shahed")
+    field.press("Enter")
+    page.wait_for_url("**/search.html?q=Shahed*")
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=20_000)
+    assert results.count() >= 2
+    assert any("role-reversal" in (results.nth(i).get_attribute("href") or "") for i in range(results.count()))
+    assert not errors and not foreign
+    page.context.close()

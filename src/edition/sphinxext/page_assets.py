@@ -1,10 +1,13 @@
-"""What every page loads: the theme's icon script dropped (the icon fonts stay), search scripts deferred.
+"""What every page loads: the theme's icon script dropped (the icon fonts stay), search scripts only where used.
 
 pydata-sphinx-theme styles its icons twice: its CSS carries Font Awesome's web fonts, and it also
 loads fontawesome.js (1.5 MB), which redraws the same icons as SVG. The fonts alone draw every
 icon the book shows, so the script is left out of each page and out of _static. The theme also
-loads Sphinx's search scripts and index synchronously in <head> on every page, for its search
-dialog; they are deferred, which keeps their order and runs them before DOMContentLoaded.
+loads Sphinx's search scripts and index (about 130 KB) synchronously in <head> on every page,
+for its search-as-you-type dialog. With that option off (the default, and this book's setting),
+the dialog only sends the query to search.html, which loads the scripts itself, and nothing on
+another page calls them: there they are left out. With the option on, they are deferred, which
+keeps their order and runs them before DOMContentLoaded.
 
 templates/layout.html passes the theme's own blocks through the two functions below, so the
 theme's markup is kept and only these tags change. Each fails the build if its tag is not found
@@ -34,16 +37,22 @@ def without_icon_script(html: str) -> str:
     return out
 
 
-def with_deferred_search(pagename: str, html: str) -> str:
-    out, found = SEARCH_SCRIPT.subn(r'<script defer src="\1"></script>', html)
+def search_scripts(pagename: str, html: str, as_you_type: bool) -> str:
+    """The theme's <head> with its search scripts deferred (search as you type) or left out (search page only)."""
+    out, found = SEARCH_SCRIPT.subn(r'<script defer src="\1"></script>' if as_you_type else "", html)
     if pagename != "search" and found != 3:
         raise ExtensionError(f"edition: {pagename}: expected the theme's 3 search scripts in <head>, found {found}")
     return out
 
 
+def _on(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("true", "1", "yes")
+
+
 def add_filters(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     context["edition_without_icon_script"] = without_icon_script
-    context["edition_with_deferred_search"] = lambda html: with_deferred_search(pagename, html)
+    as_you_type = _on(context.get("theme_search_as_you_type", False))
+    context["edition_search_scripts"] = lambda html: search_scripts(pagename, html, as_you_type)
 
 
 def add_templates(app: Sphinx, config: Config) -> None:
