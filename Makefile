@@ -19,7 +19,7 @@ help:
 	@echo "make serve  - serve _build/html on http://localhost:$(PORT)"
 	@echo "make lab    - JupyterLab at the repository root, the chapters opening as notebooks (LAB_PORT, JUPYTER_TOKEN)"
 	@echo "make linkcheck - check every external link (network needed; reports, never fails the site)"
-	@echo "make bench  - build-time, page-size and figure-drawing benchmark (JSON in _build/bench.json)"
+	@echo "make bench  - build times, sizes, layout shift, drawing time, Lighthouse per page (JSON in _build/bench.json)"
 	@echo "make clean  - remove the built book (keeps the execution cache)"
 	@echo "make plotly-bundle - rebuild the vendored plotly.js bundle (npm registry needed; see tools/plotly-bundle)"
 
@@ -36,8 +36,10 @@ book: $(STAMP)
 	$(BIN)/python -m edition.check
 	$(JB) build . --builder html $(JB_STRICT)
 
+# Two pytest workers (CI has 2 cores): the book builds in tests/test_build.py and the browser
+# tests run side by side; every test that uses the shared browser runs in one worker (conftest.py).
 test: book pdf
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The print edition, printed by Debian's headless Chromium from the built HTML.
 pdf: $(STAMP)

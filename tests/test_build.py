@@ -17,7 +17,8 @@ from test_html import rendered_paragraphs, toc_pages
 
 JB = [str(Path(sys.executable).parent / "jupyter-book"), "build", "--builder", "html",
       "--warningiserror", "--nitpick", "--keep-going"]
-COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info")
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info",
+                                     "node_modules")
 
 
 def build(book: Path) -> subprocess.CompletedProcess:
