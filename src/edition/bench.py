@@ -1,13 +1,25 @@
-"""`make bench`: build times, page and site sizes, reader download, third-party requests, drawing time.
+"""`make bench`: build times, sizes, downloads, layout shift, drawing time and Lighthouse, per page.
 
 A report, not a test: it writes _build/bench.json and prints a table with each target.
+
+    python -m edition.bench                 # clean build, cached rebuild, then measure the site
+    python -m edition.bench --no-build      # measure the site already in _build/html
+    python -m edition.bench --no-lighthouse # skip Lighthouse (it takes about 20 s a page)
+
+Times in the browser are counted from navigation start (the time origin of performance.now()),
+never from the load event, so the download and parse of plotly.js are part of them. Lighthouse
+(pinned in tools/lighthouse/, from the npm registry) runs its default mobile profile against
+Debian's chromium, with the site served gzipped as a static host would serve it.
 """
 
 from __future__ import annotations
 
+import argparse
 import functools
+import gzip
 import http.server
 import json
+import mimetypes
 import os
 import shutil
 import subprocess
@@ -15,15 +27,42 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from edition.paths import ROOT, toc_pages
 
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
-TARGETS = {"clean_build_s": 45, "cached_rebuild_s": 5, "page_html_bytes": 300_000, "site_bytes": 10_000_000,
-           "figures_drawn_after_load_s": 1.5}
+LIGHTHOUSE_DIR = ROOT / "tools" / "lighthouse"
+TARGETS = {
+    "clean_build_s": 45, "cached_rebuild_s": 5, "page_html_bytes": 300_000, "site_bytes": 7_000_000,
+    "reader_download_bytes": 4_000_000, "plotly_bundle_bytes": 1_600_000, "third_party_requests": 0,
+    "layout_shift": 0.05, "navigation_to_drawn_s": 1.2, "lighthouse_performance": 90,
+}
 CHROMIUM = os.environ.get("EDITION_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
+
+# Cumulative layout shift as Chromium defines it: the largest session window of layout-shift
+# entries (gaps under 1 s, windows at most 5 s), leaving out shifts just after user input.
+CLS_OBSERVER = """
+window.__editionShifts = [];
+new PerformanceObserver(list => { for (const e of list.getEntries()) window.__editionShifts.push(e); })
+  .observe({type: 'layout-shift', buffered: true});
+"""
+CLS_OF_PAGE = """() => {
+  let worst = 0, current = 0, first = 0, last = 0;
+  for (const e of window.__editionShifts) {
+    if (e.hadRecentInput) continue;
+    if (current && e.startTime - last < 1000 && e.startTime - first < 5000) { current += e.value; }
+    else { current = e.value; first = e.startTime; }
+    last = e.startTime;
+    worst = Math.max(worst, current);
+  }
+  return worst;
+}"""
 
 
 def build() -> float:
@@ -36,29 +75,57 @@ def build() -> float:
     return time.perf_counter() - start
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _Plain(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
 
 
+class _Gzipped(_Plain):
+    """A static host: text, scripts, styles and JSON sent gzip-compressed when the client accepts it."""
+
+    cache: dict[Path, bytes] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path = Path(self.translate_path(unquote(urlparse(self.path).path)))
+        if path.is_dir():
+            path = path / "index.html"
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") \
+                or not kind.startswith(COMPRESSIBLE):
+            return super().do_GET()
+        if path not in self.cache:
+            self.cache[path] = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+        body = self.cache[path]
+        self.send_response(200)
+        self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def serve(handler: type) -> tuple[http.server.ThreadingHTTPServer, str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(HTML)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
 def browse(pages: list[str]) -> dict:
-    """Visit every page in one fresh browser; measure downloads, foreign requests and drawing times."""
+    """One fresh Chromium: downloads of a first visit to every page, then each page cold, per viewport."""
     from playwright.sync_api import sync_playwright
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(HTML)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server, base = serve(_Plain)
     downloaded: dict[str, int] = {}
     foreign: list[str] = []
-    timings = {}
+    per_page: dict[str, dict] = {name: {} for name in pages}
+    local = urlparse(base).netloc
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         shared = browser.new_context()  # one reader: shared assets are downloaded once
 
         def record(response) -> None:
-            if urlparse(response.url).netloc != urlparse(base).netloc:
+            if urlparse(response.url).netloc != local:
                 foreign.append(response.url)
             elif response.url not in downloaded:
                 try:
@@ -69,67 +136,163 @@ def browse(pages: list[str]) -> dict:
         page = shared.new_page()
         page.on("response", record)
         page.on("requestfailed", lambda request: foreign.append(request.url)
-                if urlparse(request.url).netloc != urlparse(base).netloc else None)
+                if urlparse(request.url).netloc != local else None)
         for name in pages:
             page.goto(f"{base}/{name}.html", wait_until="load")
             page.wait_for_timeout(300)
         shared.close()
-        for name in pages:  # drawing time on a cold cache, page by page
-            context = browser.new_context()
-            cold = context.new_page()
-            cold.goto(f"{base}/{name}.html", wait_until="load")
-            figures = cold.locator(".edition-plotly").count()
-            if figures:
-                cold.wait_for_function("() => document.documentElement.dataset.figuresDrawnAt", timeout=30_000)
-                drawn = float(cold.evaluate("document.documentElement.dataset.figuresDrawnAt"))
-                load = float(cold.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
-                timings[name] = {"figures": figures, "navigation_to_drawn_s": round(drawn / 1000, 3),
-                                 "after_load_s": round(max(0.0, drawn - load) / 1000, 3)}
-            context.close()
+        for label, viewport in VIEWPORTS.items():
+            for name in pages:  # each page on a cold cache: layout shift, and drawing time from navigation
+                context = browser.new_context(viewport=viewport)
+                context.add_init_script(CLS_OBSERVER)
+                cold = context.new_page()
+                cold.goto(f"{base}/{name}.html", wait_until="load")
+                figures = cold.locator(".edition-plotly").count()
+                if figures:
+                    cold.wait_for_function("() => document.documentElement.dataset.figuresDrawnAt", timeout=30_000)
+                    drawn = float(cold.evaluate("document.documentElement.dataset.figuresDrawnAt"))
+                    per_page[name]["figures"] = figures
+                    per_page[name][f"navigation_to_drawn_s_{label}"] = round(drawn / 1000, 3)
+                cold.wait_for_timeout(1000)
+                per_page[name][f"layout_shift_{label}"] = round(cold.evaluate(CLS_OF_PAGE), 4)
+                context.close()
         browser.close()
     server.shutdown()
-    return {"reader_download_bytes": sum(downloaded.values()), "third_party_requests": len(foreign),
-            "third_party_urls": foreign[:20], "figure_timings": timings}
+    gzipped = sum(len(gzip.compress((HTML / urlparse(u).path.lstrip("/")).read_bytes(), 9))
+                  for u in downloaded if (HTML / urlparse(u).path.lstrip("/")).is_file())
+    return {"reader_download_bytes": sum(downloaded.values()), "reader_download_gzip_bytes": gzipped,
+            "reader_download_files": len(downloaded), "third_party_requests": len(foreign),
+            "third_party_urls": foreign[:20], "pages": per_page}
 
 
-def main() -> int:
-    for path in (HTML, BUILD / ".doctrees", BUILD / ".jupyter_cache", BUILD / "execution-inputs.sha256",
-                 BUILD / ".validated", BUILD / "generated"):
-        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-    clean = build()
-    cached = build()
+def lighthouse_bin() -> Path:
+    """Lighthouse from the npm registry, at the version tools/lighthouse pins (installed on first use)."""
+    binary = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        if not shutil.which("npm"):
+            raise SystemExit("make bench needs node and npm for Lighthouse (apt-get install nodejs npm)")
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=LIGHTHOUSE_DIR, check=True)
+    return binary
+
+
+def lighthouse(pages: list[str]) -> dict[str, dict]:
+    """Lighthouse's mobile performance score and its metrics for each page, served gzipped."""
+    binary = lighthouse_bin()
+    server, base = serve(_Gzipped)
+    flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
+    results = {}
+    try:
+        for name in pages:
+            run = subprocess.run(
+                [str(binary), f"{base}/{name}.html", "--only-categories=performance", "--output=json",
+                 "--output-path=stdout", "--quiet", f"--chrome-flags={flags}"],
+                capture_output=True, text=True, timeout=300, env=dict(os.environ, CHROME_PATH=CHROMIUM))
+            if run.returncode:
+                raise SystemExit(f"lighthouse failed on {name}: {run.stderr[-2000:]}")
+            report = json.loads(run.stdout)
+            audits = report["audits"]
+            results[name] = {
+                "performance": round(report["categories"]["performance"]["score"] * 100),
+                "fcp_s": round(audits["first-contentful-paint"]["numericValue"] / 1000, 2),
+                "lcp_s": round(audits["largest-contentful-paint"]["numericValue"] / 1000, 2),
+                "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
+                "cls": round(audits["cumulative-layout-shift"]["numericValue"], 3),
+                "speed_index_s": round(audits["speed-index"]["numericValue"] / 1000, 2),
+                "lighthouse": report["lighthouseVersion"],
+            }
+    finally:
+        server.shutdown()
+    return results
+
+
+def plotly_bundle_bytes() -> int:
+    scripts = [p for p in (HTML / "_static").rglob("*.js") if "plotly" in p.name]
+    return max((p.stat().st_size for p in scripts), default=0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m edition.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--no-build", action="store_true", help="measure the site already in _build/html")
+    parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse")
+    args = parser.parse_args(argv)
+    clean = cached = None
+    if not args.no_build:
+        for path in (HTML, BUILD / ".doctrees", BUILD / ".jupyter_cache", BUILD / "execution-inputs.sha256",
+                     BUILD / ".validated", BUILD / "generated"):
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        clean = build()
+        cached = build()
+    elif not (HTML / "index.html").is_file():
+        raise SystemExit(f"{HTML} holds no built book: run `make book` first")
     pages = toc_pages()
     page_bytes = {name: (HTML / f"{name}.html").stat().st_size for name in pages}
     site = sum(p.stat().st_size for p in HTML.rglob("*") if p.is_file())
+    bundle = plotly_bundle_bytes()
     browsing = browse(pages)
-    worst_draw = max((t["after_load_s"] for t in browsing["figure_timings"].values()), default=0.0)
-    report = {
-        "clean_build_s": round(clean, 1), "cached_rebuild_s": round(cached, 1), "page_html_bytes": page_bytes,
-        "site_bytes": site, **browsing, "targets": TARGETS,
-        "met": {
-            "clean_build_s": clean <= TARGETS["clean_build_s"],
-            "cached_rebuild_s": cached <= TARGETS["cached_rebuild_s"],
-            "page_html_bytes": max(page_bytes.values()) <= TARGETS["page_html_bytes"],
-            "site_bytes": site <= TARGETS["site_bytes"],
-            "third_party_requests": browsing["third_party_requests"] == 0,
-            "figures_drawn_after_load_s": worst_draw <= TARGETS["figures_drawn_after_load_s"],
-        },
-        "machine": {"cpus": os.cpu_count()},
+    scores = {} if args.no_lighthouse else lighthouse(pages)
+    for name, score in scores.items():
+        browsing["pages"][name]["lighthouse"] = score
+    rows = browsing["pages"]
+    shifts = [v for r in rows.values() for k, v in r.items() if k.startswith("layout_shift")]
+    draws = [r.get("navigation_to_drawn_s_desktop", 0.0) for r in rows.values()]
+    met = {
+        "page_html_bytes": max(page_bytes.values()) <= TARGETS["page_html_bytes"],
+        "site_bytes": site <= TARGETS["site_bytes"],
+        "reader_download_bytes": browsing["reader_download_bytes"] <= TARGETS["reader_download_bytes"],
+        "plotly_bundle_bytes": bundle <= TARGETS["plotly_bundle_bytes"],
+        "third_party_requests": browsing["third_party_requests"] == TARGETS["third_party_requests"],
+        "layout_shift": max(shifts) <= TARGETS["layout_shift"],
+        "navigation_to_drawn_s": max(draws) <= TARGETS["navigation_to_drawn_s"],
     }
+    if clean is not None:
+        met["clean_build_s"] = clean <= TARGETS["clean_build_s"]
+        met["cached_rebuild_s"] = cached <= TARGETS["cached_rebuild_s"]
+    if scores:
+        met["lighthouse_performance"] = min(s["performance"] for s in scores.values()) >= TARGETS["lighthouse_performance"]
+    report = {
+        "clean_build_s": clean and round(clean, 1), "cached_rebuild_s": cached and round(cached, 1),
+        "page_html_bytes": page_bytes, "site_bytes": site, "plotly_bundle_bytes": bundle, **browsing,
+        "targets": TARGETS, "met": met, "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg()},
+    }
+    BUILD.mkdir(exist_ok=True)
     (BUILD / "bench.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"{'measure':44} {'value':>14}  target")
-    print(f"{'clean build':44} {clean:>12.1f} s  <= {TARGETS['clean_build_s']} s")
-    print(f"{'cached rebuild':44} {cached:>12.1f} s  <= {TARGETS['cached_rebuild_s']} s")
-    for name, size in page_bytes.items():
-        print(f"{'page ' + name:44} {size / 1000:>11.1f} KB  <= 300 KB")
-    print(f"{'whole site':44} {site / 1e6:>11.2f} MB  <= 10 MB  ({site / 2**20:.2f} MiB)")
-    print(f"{'reader downloads (every page once)':44} {browsing['reader_download_bytes'] / 1e6:>11.2f} MB")
-    print(f"{'third-party requests':44} {browsing['third_party_requests']:>14}  = 0")
-    for name, t in browsing["figure_timings"].items():
-        print(f"{'figures drawn after load, ' + name:44} {t['after_load_s']:>12.2f} s  <= 1.5 s"
-              f"  ({t['navigation_to_drawn_s']:.2f} s from navigation, {t['figures']} figure(s))")
-    print(f"targets met: {sum(report['met'].values())}/{len(report['met'])}  (details: _build/bench.json)")
+    print(table(report))
     return 0
+
+
+def table(report: dict) -> str:
+    """The report as a Markdown table, targets beside values."""
+    t = report["targets"]
+    out = ["| measure | value | target |", "| --- | --- | --- |"]
+    if report["clean_build_s"] is not None:
+        out.append(f"| clean build | {report['clean_build_s']:.1f} s | ≤ {t['clean_build_s']} s |")
+        out.append(f"| cached rebuild | {report['cached_rebuild_s']:.1f} s | ≤ {t['cached_rebuild_s']} s |")
+    biggest = max(report["page_html_bytes"], key=report["page_html_bytes"].get)
+    out.append(f"| largest page HTML ({biggest}) | {report['page_html_bytes'][biggest] / 1000:.1f} KB | ≤ 300 KB |")
+    out.append(f"| whole site | {report['site_bytes'] / 1e6:.2f} MB | ≤ {t['site_bytes'] / 1e6:g} MB |")
+    out.append(f"| first visit to every page, uncompressed | {report['reader_download_bytes'] / 1e6:.2f} MB "
+               f"({report['reader_download_files']} files; {report['reader_download_gzip_bytes'] / 1e6:.2f} MB gzipped) "
+               f"| ≤ {t['reader_download_bytes'] / 1e6:g} MB |")
+    out.append(f"| plotly.js served | {report['plotly_bundle_bytes'] / 1e6:.2f} MB | ≤ {t['plotly_bundle_bytes'] / 1e6:g} MB |")
+    out.append(f"| third-party requests | {report['third_party_requests']} | 0 |")
+    for name, row in report["pages"].items():
+        cells = [f"layout shift {max(row['layout_shift_desktop'], row['layout_shift_phone']):.3f} "
+                 f"(1280 px {row['layout_shift_desktop']:.3f}, 390 px {row['layout_shift_phone']:.3f})"]
+        if "figures" in row:
+            cells.append(f"{row['figures']} figure(s) drawn {row['navigation_to_drawn_s_desktop']:.2f} s "
+                         f"from navigation (390 px {row['navigation_to_drawn_s_phone']:.2f} s)")
+        if "lighthouse" in row:
+            lh = row["lighthouse"]
+            cells.append(f"Lighthouse mobile {lh['performance']} (FCP {lh['fcp_s']} s, LCP {lh['lcp_s']} s, "
+                         f"TBT {lh['tbt_ms']} ms, CLS {lh['cls']}, SI {lh['speed_index_s']} s)")
+        out.append(f"| {name} | {'; '.join(cells)} | CLS ≤ {t['layout_shift']}, drawn ≤ {t['navigation_to_drawn_s']} s, "
+                   f"Lighthouse ≥ {t['lighthouse_performance']} |")
+    met = report["met"]
+    out.append(f"\ntargets met: {sum(met.values())}/{len(met)}"
+               + (f"; missed: {', '.join(k for k, v in met.items() if not v)}" if not all(met.values()) else "")
+               + f"  (details: _build/bench.json; load average {report['machine']['load_average'][0]:.1f} "
+                 f"on {report['machine']['cpus']} CPUs)")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
