@@ -60,7 +60,7 @@ def test_every_page_draws_its_figures_without_errors_or_third_party_requests(bro
     assert drew_any_map, "no page drew a map with its basemap"
 
 
-@pytest.mark.parametrize("width, label", [(1280, "desktop"), (390, "phone")])
+@pytest.mark.parametrize("width, label", [(1440, "desktop"), (390, "phone")])
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_screenshots_of_chapter_pages(browser, served_book, root: Path, width: int, label: str, dark: bool) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -73,45 +73,6 @@ def test_screenshots_of_chapter_pages(browser, served_book, root: Path, width: i
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
         page.context.close()
-
-
-def flows_drawn(page) -> int:
-    """Number of arms-flow arcs the map currently draws (hidden traces leave no path)."""
-    return page.evaluate(
-        """() => {
-            const gd = document.querySelector('#panel-arms-flow-map .js-plotly-plot');
-            return gd._fullData.filter(t => t.visible === true && t.meta && t.meta.transfer_id).length;
-        }"""
-    )
-
-
-def test_the_map_time_control_and_toggle_change_what_is_drawn(browser, served_book) -> None:
-    page, errors, foreign = visit(browser, f"{served_book}/chapters/04-role-reversal.html", width=1280, height=1000)
-    wait_for_figures(page)
-    holder = page.locator("#panel-arms-flow-map .edition-plotly")
-    holder.scroll_into_view_if_needed()
-    everything = flows_drawn(page)
-    paths_all = holder.locator(".scattergeo path.js-line").count()
-    assert everything > 40 and paths_all >= everything
-    # click the slider rail near its end (about 2023): only that year's arcs are drawn
-    rail = holder.locator("g.slider-container rect.slider-rail-touch-rect").first
-    box = rail.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.92, box["y"] + box["height"] / 2)
-    page.wait_for_timeout(400)
-    label = holder.locator("g.slider-container text.slider-label").first.text_content()
-    in_year = flows_drawn(page)
-    assert "Transfers under way in: " in label and label.strip()[-4:].isdigit()
-    assert 0 < in_year < everything
-    assert holder.locator(".scattergeo path.js-line").count() < paths_all
-    # back to all years, then switch to what was known on the essay's date
-    page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)
-    page.wait_for_timeout(300)
-    holder.locator("g.updatemenu-button", has_text="Known 26 Oct 2023").click()
-    page.wait_for_timeout(400)
-    known = flows_drawn(page)
-    assert 0 < known < everything
-    assert not errors and not foreign
-    page.context.close()
 
 
 def test_clicking_a_timeline_event_opens_its_paragraph(browser, served_book) -> None:

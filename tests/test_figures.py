@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from edition import data, essay, figures, paths
+from edition import data, essay, figures, paths, sources
 
 NA = pd.NA
 
@@ -42,55 +42,78 @@ def small() -> pd.DataFrame:
     ])
 
 
-def flow_traces(fig):
-    return [t for t in fig.data if t.meta and "transfer_id" in t.meta]
+def fake_sources(*keys: str) -> dict[str, sources.Source]:
+    return {key: sources.Source(key=key, outlet=f"Outlet {key[-1]}", title=f"Title {key}", date="3 March 2023",
+                                url=f"https://example.org/{key}") for key in keys}
 
 
-def test_flow_map_draws_one_arrow_per_transfer_colored_by_direction(small: pd.DataFrame) -> None:
-    fig = figures.arms_flow_map(small, places())
-    flows = flow_traces(fig)
-    assert [t.meta["transfer_id"] for t in flows] == ["T001", "T002", "T003"]
-    assert [t.line.color for t in flows] == [figures.DIRECTIONS["Russia → Iran"], figures.DIRECTIONS["Iran → Russia"],
-                                             figures.DIRECTIONS["Iran → its partners"]]
-    for trace in flows:
-        assert trace.marker.symbol[-1] == "arrow" and trace.marker.angleref == "previous"
-        assert trace.marker.size[-1] > 0 and set(trace.marker.size[:-1]) == {0}
+SOURCES = fake_sources("s1", *(f"src-t{n:03d}" for n in range(1, 14)))
+
+
+def arc_traces(fig):
+    return [t for t in fig.data if t.meta and "arc" in t.meta]
+
+
+def test_flow_map_draws_one_arc_per_supplier_recipient_and_period(small: pd.DataFrame) -> None:
+    rows = pd.concat([small, pd.DataFrame([transfer("T004", "RUS", "IRN", "1997-01-01")])], ignore_index=True)
+    fig = figures.arms_flow_map(rows, places(), SOURCES)
+    arcs = arc_traces(fig)
+    labels = [t.name for t in arcs]
+    assert len(labels) == len(set(labels)) == 3  # T001 and T004 share Russia → Iran before 2022
+    assert labels == ["Russia to Iran, before 2022", "Iran to Russia, 2022 and after", "Iran to Hezbollah, 2022 and after"]
+    # width grows with the number of transfers; the period shows in the line style
+    assert arcs[0].line.width == figures.arc_width(2) > arcs[1].line.width == figures.arc_width(1)
+    assert [t.line.dash for t in arcs] == ["dot", "solid", "solid"]
+    assert [t.line.color for t in arcs] == [figures.DIRECTIONS["Russia → Iran"], figures.DIRECTIONS["Iran → Russia"],
+                                            figures.DIRECTIONS["Iran → its partners"]]
+    for trace in arcs:  # one arrowhead along the arc, pointing on from the previous point
+        assert trace.marker.symbol == "arrow" and trace.marker.angleref == "previous"
+        assert sum(1 for size in trace.marker.size if size > 0) == 1
     # the arc runs from supplier to recipient
-    assert flows[0].lon[0] == pytest.approx(37.62) and flows[0].lon[-1] == pytest.approx(51.42)
+    assert arcs[0].lon[0] == pytest.approx(37.62) and arcs[0].lon[-1] == pytest.approx(51.42)
+    # every transfer is listed once in the figure's meta, under its arc
+    records = fig.layout.meta["transfers"]
+    assert sorted(r["id"] for r in records) == ["T001", "T002", "T003", "T004"]
+    assert {r["id"]: r["arc"] for r in records} == {"T001": 0, "T004": 0, "T002": 1, "T003": 2}
 
 
-def test_flow_map_encodes_evidence_by_line_style_not_only_color(small: pd.DataFrame) -> None:
-    flows = flow_traces(figures.arms_flow_map(small, places()))
-    assert [t.line.dash for t in flows] == ["solid", "dot", "dash"]
-    assert flows[0].line.width > flows[1].line.width
+def test_flow_map_has_no_wheel_zoom_no_drag_and_no_toolbar(small: pd.DataFrame) -> None:
+    fig = figures.arms_flow_map(small, places(), SOURCES)
+    assert fig.layout.dragmode is False
+    config = figures.figure_config(fig)
+    assert config["scrollZoom"] is False and config["displayModeBar"] is False
 
 
-def test_flow_map_hover_names_system_dates_status_and_sources_escaped(small: pd.DataFrame) -> None:
-    flows = flow_traces(figures.arms_flow_map(small, places()))
-    hover = flows[1].hovertemplate
+def test_flow_map_hover_and_sentences_name_actors_and_outlets_not_codes(small: pd.DataFrame) -> None:
+    fig = figures.arms_flow_map(small, places(), SOURCES)
+    arcs = arc_traces(fig)
+    hover = arcs[1].hovertext
+    assert "Iran to Russia, 2022 and after" in hover and "1 transfer:" in hover
     assert "Shahed &lt;b&gt;136&lt;/b&gt;" in hover and "<b>136</b>" not in hover
-    assert "2022-08-19" in hover and "delivered" in hover and "src-t002" in hover
-    assert "after the essay" in flows[2].hovertemplate and "after the essay" not in flows[1].hovertemplate
+    sentences = {r["id"]: r["text"] for r in fig.layout.meta["transfers"]}
+    assert sentences["T002"] == ("Iran delivered Shahed <b>136</b> to Russia (ordered 19 August 2022). First public "
+                                 "19 August 2022. Evidence: a single report. Sources: Outlet 2, 3 March 2023.")
+    assert "after the essay appeared" in sentences["T003"] and "after the essay" not in sentences["T002"]
+    for text in [*sentences.values(), *(t.hovertext for t in arcs)]:
+        assert "src-" not in text and "RUS" not in text and "IRN" not in text and "HEZ" not in text
 
 
-def test_flow_map_year_slider_shows_only_transfers_under_way(small: pd.DataFrame) -> None:
-    fig = figures.arms_flow_map(small, places())
-    steps = {s.label: s.args[0]["visible"] for s in fig.layout.sliders[0].steps}
-    assert steps["All"][:3] == [True, True, True]
-    assert steps["1996"][:3] == [True, False, False]
-    assert steps["2022"][:3] == [False, True, False]
-    assert steps["2024"][:3] == [False, False, True]
-    assert set(steps) == {"All", *map(str, range(1995, 2025))}
+def test_flow_map_meta_carries_what_the_page_controls_filter_on(small: pd.DataFrame) -> None:
+    fig = figures.arms_flow_map(small, places(), SOURCES)
+    meta = fig.layout.meta
+    by_id = {r["id"]: r for r in meta["transfers"]}
+    assert (by_id["T001"]["from"], by_id["T001"]["to"]) == (1995, 1998)
+    assert [by_id[t]["known"] for t in ("T001", "T002", "T003")] == [True, True, False]
+    assert meta["years"] == [1995, 2024]
+    assert meta["kinds"] == [["uav", "Drones", 3]]
+    assert [a["label"] for a in meta["arcs"]] == [t.name for t in arc_traces(fig)]
 
 
-def test_flow_map_toggle_hides_what_was_public_only_after_the_essay(small: pd.DataFrame) -> None:
-    fig = figures.arms_flow_map(small, places())
-    latest, known = fig.layout.updatemenus[0].buttons
-    assert "26 Oct 2023" in known.label
-    assert latest.args[0]["visible"][:3] == [True, True, True]
-    assert known.args[0]["visible"][:3] == [True, True, False]
-    known_steps = {s["label"]: s["args"][0]["visible"] for s in known.args[1]["sliders"][0]["steps"]}
-    assert known_steps["2024"][:3] == [False, False, False]
+def test_map_labels_sit_apart_for_the_close_levantine_actors() -> None:
+    positions = figures.LABEL_POSITION
+    # Beirut and Damascus are 80 km apart: their labels go to opposite sides; Gaza's below and left
+    assert "left" in positions["HEZ"] and "right" in positions["SYR"]
+    assert positions["HAM"].startswith("bottom") and "right" in positions["IQM"]
 
 
 def test_reversal_counts_by_direction_and_year(small: pd.DataFrame) -> None:
@@ -106,8 +129,8 @@ def test_reversal_counts_by_direction_and_year(small: pd.DataFrame) -> None:
 
 
 def test_summaries_are_computed_from_the_rows(small: pd.DataFrame) -> None:
-    text = figures.summarize_flows(small)
-    assert "3 of the 3 recorded transfers" in text and "1 transfers first became public after" in text
+    text = figures.summarize_flows(small, places())
+    assert "draws 3 of the 3 recorded transfers as 3 arcs" in text and "1 of the drawn transfers first became" in text
     assert "Before 2022 the table records 1 transfers begun from Russia to Iran and 0 from Iran to Russia" in (
         figures.summarize_reversal(small))
 
@@ -121,23 +144,40 @@ def events() -> pd.DataFrame:
         "category": ["war", "military", "treaty"], "actors": ["RUS;IRN"] * 3,
         "title": ["War <one>", "Intervention", "Treaty"], "summary": ["s1", "s2", "s3"],
         "paragraphs": ["2", "4;9", NA], "certainty": ["confirmed", "reported", "confirmed"],
-        "after_essay": [False, False, True], "sources": ["a", "b", "c"],
+        "after_essay": [False, False, True], "sources": ["s1", "src-t001", "src-t002"],
     })
 
 
 def test_timeline_lanes_colors_links_and_essay_marker() -> None:
     pages = {2: "02-tehrans-calculus", 4: "03-moscows-calculus", 9: "05-regional-consequences"}
-    fig = figures.alliance_timeline(events(), pages)
+    fig = figures.alliance_timeline(events(), pages, SOURCES)
     known, later = [t for t in fig.data if t.meta and "clickLink" in t.meta]
     assert len(known.x) == 2 and len(later.x) == 1
     assert [c[0] for c in known.customdata] == ["02-tehrans-calculus.html#essay-p2", "03-moscows-calculus.html#essay-p4"]
     assert list(known.marker.symbol) == ["circle", "circle-open"]
-    assert "War &lt;one&gt;" in known.hovertext[0] and "bears on ¶4, ¶9" in known.hovertext[1]
+    assert "War &lt;one&gt;" in known.hovertext[0] and "Bears on ¶4, ¶9" in known.hovertext[1]
+    assert "Sources: Outlet 1, 3 March 2023." in known.hovertext[1] and "src-" not in known.hovertext[1]
     assert any(str(s.x0).startswith("2023-10-26") for s in fig.layout.shapes)
     assert fig.layout.xaxis.rangeslider.visible
-    assert [b.label for b in fig.layout.updatemenus[0].buttons][0] == "All"
+    assert not fig.layout.updatemenus  # the era buttons are HTML, built by figures.js from meta.eras
+    eras = fig.layout.meta["eras"]
+    assert eras[0][0].startswith("All") and eras[0][2] == 3
     duration = fig.data[0]
     assert list(duration.y[:2]) == ["war", "war"]
+
+
+def test_timeline_opens_on_the_shortest_era_holding_most_events() -> None:
+    frame = events()
+    recent = frame.iloc[[1, 1, 1, 1]].assign(event_id=["E010", "E011", "E012", "E013"],
+                                              start_date=pd.to_datetime(["2022-03-01", "2023-05-01", "2024-01-01", "2025-06-01"]))
+    frame = pd.concat([frame, recent], ignore_index=True)  # 5 of 7 events since 2022
+    fig = figures.alliance_timeline(frame, {}, SOURCES)
+    labels = [era[0] for era in fig.layout.meta["eras"]]
+    assert labels[fig.layout.meta["opening"]] == "Since 2022"
+    assert list(fig.layout.xaxis.range) == fig.layout.meta["eras"][fig.layout.meta["opening"]][1]
+    # 1804, 2015, 2025: two of the three fall since 1989, enough to open there
+    assert labels[figures.opening_era(events())] == "Since 1989"
+    assert figures.opening_era(events(), share=1.0) == 0  # only "All" holds every event
 
 
 def test_drone_path_follows_iranian_drones_trainers_and_production(small: pd.DataFrame) -> None:
@@ -151,6 +191,9 @@ def test_drone_path_follows_iranian_drones_trainers_and_production(small: pd.Dat
     assert list(picked["transfer_id"]) == ["T010", "T011", "T012"]
     assert list(picked["stage"]) == ["Iranian trainers and technicians", "Drones supplied by Iran", "Production in Russia"]
     assert "3 recorded transfers" in figures.summarize_drone_path(rows)
+    fig = figures.drone_path(rows, places(), SOURCES)
+    hovers = [h for t in fig.data if t.hovertext is not None for h in t.hovertext]
+    assert len(hovers) == 3 and all("Iran" in h and "Russia" in h and "IRN" not in h for h in hovers)
 
 
 # ---- on the real tables ---------------------------------------------------------------------
@@ -162,19 +205,27 @@ def real() -> dict[str, pd.DataFrame]:
 
 def test_real_flow_map_matches_the_transfers_table(real: dict[str, pd.DataFrame]) -> None:
     transfers = real["transfers"]
-    fig = figures.arms_flow_map(transfers, real["places"])
-    dated = figures.transfer_span(transfers)["start"].notna()
-    assert sorted(t.meta["transfer_id"] for t in flow_traces(fig)) == sorted(transfers.loc[dated, "transfer_id"])
-    steps = {s.label: s.args[0]["visible"] for s in fig.layout.sliders[0].steps}
-    n = len(flow_traces(fig))
-    # the reversal is visible on the slider: Russia supplies in 2010, Iran supplies in 2023
-    flows = flow_traces(fig)
-    sup_2010 = {flows[i].meta["transfer_id"] for i in range(n) if steps["2010"][i]}
-    sup_2023 = {flows[i].meta["transfer_id"] for i in range(n) if steps["2023"][i]}
-    by_id = transfers.set_index("transfer_id")
-    rows_2010 = by_id.loc[list(sup_2010)]
-    assert not ((rows_2010["supplier"] == "IRN") & (rows_2010["recipient"] == "RUS")).any()
-    assert (by_id.loc[list(sup_2023), "supplier"] == "IRN").sum() > (by_id.loc[list(sup_2010), "supplier"] == "IRN").sum()
+    places = real["places"]
+    fig = figures.arms_flow_map(transfers, places)
+    placed = set(places.dropna(subset=["latitude", "longitude"])["place_id"])
+    drawable = transfers[figures.transfer_span(transfers)["start"].notna() & transfers["supplier"].isin(placed)
+                         & transfers["recipient"].isin(placed)]
+    records = fig.layout.meta["transfers"]
+    assert sorted(r["id"] for r in records) == sorted(drawable["transfer_id"])
+    arcs = arc_traces(fig)
+    assert len({t.name for t in arcs}) == len(arcs) == drawable.assign(
+        period=figures.transfer_span(drawable)["start_year"] >= figures.INVASION_YEAR
+    ).groupby(["supplier", "recipient", "period"]).ngroups
+    # the reversal is in the arcs: no Iran-to-Russia arc before 2022, the widest arc after it runs Iran to Russia
+    names = [t.name for t in arcs]
+    assert "Iran to Russia, before 2022" not in names
+    later = [t for t in arcs if t.name.endswith("2022 and after")]
+    assert max(later, key=lambda t: t.line.width).name == "Iran to Russia, 2022 and after"
+    # no sentence shows a bibliography key or an actor code
+    keys = set(sources.all_sources())
+    for record in records:
+        words = set(record["text"].replace(";", " ").replace(",", " ").replace(".", " ").split())
+        assert not words & keys and not words & {"RUS", "IRN", "SYR", "HEZ", "HAM", "HOU", "IQM"}, record["id"]
 
 
 def test_real_reversal_counts_cover_every_dated_transfer(real: dict[str, pd.DataFrame]) -> None:
@@ -198,7 +249,7 @@ def test_real_timeline_draws_every_event_once(real: dict[str, pd.DataFrame]) -> 
 def test_figures_leave_a_cell_as_plotly_mime_only_with_the_offline_basemap(small: pd.DataFrame) -> None:
     """What a chapter cell emits: Plotly's own mime type (drawn natively by JupyterLab's
     jupyterlab-plotly extension), no HTML with an embedded or CDN copy of plotly.js."""
-    bundle = figures.FigureOutput(figures.arms_flow_map(small, places()))._repr_mimebundle_()
+    bundle = figures.FigureOutput(figures.arms_flow_map(small, places(), SOURCES))._repr_mimebundle_()
     assert list(bundle) == [figures.PLOTLY_MIME]
     spec = bundle[figures.PLOTLY_MIME]
     assert set(spec) == {"data", "layout", "config"}

@@ -9,6 +9,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from edition import sources as sources_mod
+from edition.sources import Source
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 # Where JupyterLab finds the vendored basemap when `make lab` serves the repository root;
 # the built book overrides this with its own _static path (see static/edition/figures.js).
@@ -28,8 +31,10 @@ def esc(value: Any) -> str:
 
 
 def figure_config(fig: go.Figure) -> dict[str, Any]:
-    """Plotly config for a figure: responsive, no logo, offline basemap where it has a map."""
-    config: dict[str, Any] = {"responsive": True, "displaylogo": False}
+    """Plotly config for a figure: responsive, no toolbar, no wheel zoom, offline basemap where it has a map."""
+    # no toolbar, and the mouse wheel scrolls the page rather than zooming a figure
+    config: dict[str, Any] = {"responsive": True, "displaylogo": False, "displayModeBar": False,
+                              "scrollZoom": False}
     if any(getattr(trace, "type", "") in ("scattergeo", "choropleth") for trace in fig.data):
         config["topojsonURL"] = LAB_TOPOJSON_URL
     return config
@@ -58,6 +63,7 @@ def base_layout(**overrides: Any) -> dict[str, Any]:
     layout: dict[str, Any] = dict(
         font=dict(family=FONT, size=13),
         margin=dict(l=8, r=8, t=40, b=8),
+        dragmode=False,  # a drag on a figure never pans or zooms: touch scrolling stays the page's
         legend=dict(orientation="h", yanchor="bottom", y=-0.15, x=0),
         hoverlabel=dict(font=dict(family=FONT)),
     )
@@ -65,7 +71,19 @@ def base_layout(**overrides: Any) -> dict[str, Any]:
     return layout
 
 
-def actors_map(places: pd.DataFrame, highlight: tuple[str, ...] = ("RUS", "IRN")) -> go.Figure:
+def geo_base(**overrides: Any) -> dict[str, Any]:
+    """The maps' basemap: Natural Earth at 1:110m, lakes drawn as water (figures.js recolors it in dark mode)."""
+    geo: dict[str, Any] = dict(
+        projection_type="natural earth", resolution=110, showland=True, showcountries=True, showocean=True,
+        showlakes=True, showframe=False, landcolor="#ece8df", oceancolor="#d9e6ef", lakecolor="#d9e6ef",
+        countrycolor="#a8a39a", coastlinecolor="#8d887f",
+    )
+    geo.update(overrides)
+    return geo
+
+
+def actors_map(places: pd.DataFrame, highlight: tuple[str, ...] = ("RUS", "IRN"),
+               sources: dict[str, Source] | None = None) -> go.Figure:
     """The essay's actors where the book's maps place them, Russia and Iran emphasized."""
     mapped = places.dropna(subset=["latitude", "longitude"])
     mapped = mapped[mapped["kind"].isin(list(KIND_STYLE))]
@@ -91,21 +109,14 @@ def actors_map(places: pd.DataFrame, highlight: tuple[str, ...] = ("RUS", "IRN")
                 marker=dict(symbol=style["symbol"], size=sizes, color=colors, line=dict(width=1, color="white")),
                 name={"state": "State (at its capital)", "armed-group": "Armed group (at its base)",
                       "site": "Site"}[kind],
-                customdata=list(zip((esc(v) for v in rows["located_at"]), (esc(v) for v in rows["sources"]))),
-                hovertemplate="<b>%{hovertext}</b><br>drawn at %{customdata[0]}<br>source: %{customdata[1]}<extra></extra>",
+                customdata=list(zip((esc(v) for v in rows["located_at"]),
+                                    (esc(sources_mod.phrase(sources_mod.split_keys(v), sources)) for v in rows["sources"]))),
+                hovertemplate="<b>%{hovertext}</b>, drawn at %{customdata[0]}<br>Source: %{customdata[1]}<extra></extra>",
             )
         )
     fig.update_layout(
         **base_layout(height=460, title=dict(text="Where the essay's actors sit", x=0)),
-        geo=dict(
-            projection_type="natural earth",
-            resolution=110,
-            showland=True,
-            showcountries=True,
-            showocean=True,
-            lataxis_range=[8, 62],
-            lonaxis_range=[0, 95],
-        ),
+        geo=geo_base(lataxis_range=[8, 62], lonaxis_range=[0, 95]),
     )
     return fig
 
@@ -124,14 +135,29 @@ DIRECTIONS = {
     "Iran's partners → Russia": "#CC79A7",
     "Among Iran's partners": "#999999",
 }
-EVIDENCE_STYLE = {
-    "official-statement": dict(dash="solid", width=3.0, label="official statement"),
-    "several-independent-reports": dict(dash="dash", width=2.4, label="several independent reports"),
-    "single-report": dict(dash="dot", width=1.8, label="single report"),
-    "denied-by-supplier": dict(dash="dashdot", width=1.8, label="denied by the supplier"),
-}
 RUSSIA_TO_PARTNERS = "Russia → Iran's partners"
 ESSAY_DAY = pd.Timestamp("2023-10-26")
+INVASION_YEAR = 2022  # Russia's full-scale invasion of Ukraine: the map's two periods divide here
+PERIODS = ("before 2022", "2022 and after")
+KIND_LABELS = {
+    "missile": "Missiles", "uav": "Drones", "air-defense": "Air defense", "aircraft": "Combat aircraft",
+    "helicopter": "Helicopters", "munitions": "Ammunition", "armored-vehicle": "Armored vehicles",
+    "naval": "Naval", "electronics": "Electronics", "components": "Components",
+    "production": "Production know-how", "personnel": "Trainers and crews", "other": "Other",
+}
+EVIDENCE_WORDS = {
+    "official-statement": "an official statement",
+    "several-independent-reports": "several independent reports",
+    "single-report": "a single report",
+    "denied-by-supplier": "reports the supplier denies",
+}
+# where each actor's name sits beside its marker, so that the close Levantine labels do not collide
+LABEL_POSITION = {
+    "RUS": "top center", "IRN": "middle right", "SYR": "bottom right", "HEZ": "middle left",
+    "HAM": "bottom left", "IQM": "bottom right", "HOU": "middle right",
+}
+MAP_LABELS = {"IQM": "Iraqi militias"}  # shorter than the places table's name, which the hover gives
+MAP_EXTENT = dict(lat=(11.0, 60.0), lon=(4.0, 84.0))  # figures.js narrows the longitudes to fit the width
 
 
 def direction(supplier: str, recipient: str) -> str:
@@ -154,36 +180,68 @@ def transfer_span(transfers: pd.DataFrame) -> pd.DataFrame:
                         index=transfers.index)
 
 
-def transfer_hover(row: Any) -> str:
-    """Hover text for one transfer: system, direction, dates, status, evidence and sources, escaped."""
+def actor_names(places: pd.DataFrame) -> dict[str, str]:
+    """Each actor's name for sentences, without the table's parenthetical ('Syria', 'Houthis')."""
+    return dict(zip(places["place_id"], places["name"].str.replace(r"\s*\(.*\)$", "", regex=True)))
+
+
+def transfer_sentence(row: Any, names: dict[str, str], sources: dict[str, Source] | None = None) -> str:
+    """One transfer as plain sentences: who sent what to whom, when, on what evidence, after whose report."""
     from edition.tables import format_date
 
-    precision_of = {"order_date": "order_date_precision", "first_delivery_date": "first_delivery_precision",
-                    "last_delivery_date": "last_delivery_precision"}
-
-    def when(column: str) -> str:
-        return format_date(getattr(row, column), getattr(row, precision_of[column]))
-
+    supplier, recipient, system = names[row.supplier], names[row.recipient], row.system
+    lead = {
+        "delivered": f"{supplier} delivered {system} to {recipient}",
+        "delivering": f"{supplier} has been delivering {system} to {recipient}",
+        "reported": f"{supplier} was reported to have supplied {system} to {recipient}",
+        "ordered": f"{recipient} ordered {system} from {supplier}; no delivery has been confirmed",
+        "cancelled": f"A deal for {system} from {supplier} to {recipient} was cancelled",
+        "denied": f"{supplier} was reported to have supplied {system} to {recipient}; the report was denied",
+    }[row.status]
+    when = []
+    ordered = format_date(row.order_date, row.order_date_precision)
+    first = format_date(row.first_delivery_date, row.first_delivery_precision)
+    last = format_date(row.last_delivery_date, row.last_delivery_precision)
+    if ordered:
+        when.append(f"ordered {ordered}")
+    if first:
+        when.append(f"delivered from {first}" + (f" to {last}" if last and last != first else ""))
     public = format_date(row.public_date, row.public_date_precision)
-    lines = [
-        f"<b>{esc(row.system)}</b>",
-        f"{esc(row.supplier)} → {esc(row.recipient)} · {esc(row.category)}",
-        f"ordered: {when('order_date') or 'n/a'} · delivered: {when('first_delivery_date') or 'n/a'}"
-        + (f" to {when('last_delivery_date')}" if when("last_delivery_date") else ""),
-        f"status: {esc(row.status)} · evidence: {esc(row.evidence)}",
-        f"first public: {public or 'unknown'}" + (" (after the essay)" if bool(row.public_after_essay) else ""),
-        f"sources: {esc(row.sources).replace(';', ', ')}",
-    ]
+    parts = [lead + (f" ({'; '.join(when)})" if when else "") + "."]
+    if public:
+        parts.append(f"First public {public}" + (", after the essay appeared." if bool(row.public_after_essay) else "."))
+    elif bool(row.public_after_essay):
+        parts.append("First public after the essay appeared.")
+    parts.append(f"Evidence: {EVIDENCE_WORDS[row.evidence]}.")
+    parts.append(f"Sources: {sources_mod.phrase(sources_mod.split_keys(row.sources), sources)}.")
+    return " ".join(parts)
+
+
+def transfer_hover(row: Any, names: dict[str, str], sources: dict[str, Source] | None = None) -> str:
+    """Hover text for one transfer: its sentences, escaped and broken into short lines."""
+    return wrap(esc(transfer_sentence(row, names, sources)), 60)
+
+
+def wrap(text: str, width: int) -> str:
+    """Break text into lines of about ``width`` characters with <br>, at spaces (for Plotly hovers)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
     return "<br>".join(lines)
 
 
-def _curve(a: tuple[float, float], b: tuple[float, float], bend: float, points: int = 10) -> tuple[list[float], list[float]]:
-    """A gentle arc from a to b (lon, lat), bent sideways so parallel flows do not overlap."""
+def _curve(a: tuple[float, float], b: tuple[float, float], bend: float, points: int = 16) -> tuple[list[float], list[float]]:
+    """A gentle arc from a to b (lon, lat), bent sideways by ``bend`` times its length."""
     (x0, y0), (x1, y1) = a, b
     mx, my = (x0 + x1) / 2, (y0 + y1) / 2
     dx, dy = x1 - x0, y1 - y0
-    length = max((dx * dx + dy * dy) ** 0.5, 1e-9)
-    cx, cy = mx - dy / length * bend, my + dx / length * bend
+    cx, cy = mx - dy * bend, my + dx * bend
     lons, lats = [], []
     for i in range(points + 1):
         t = i / points
@@ -192,122 +250,125 @@ def _curve(a: tuple[float, float], b: tuple[float, float], bend: float, points: 
     return lons, lats
 
 
-def _visible(spans: pd.DataFrame, year: int | None, known_only: bool, known: pd.Series) -> list[bool]:
-    mask = pd.Series(True, index=spans.index)
-    if year is not None:
-        mask &= (spans["start_year"] <= year) & (spans["end_year"] >= year)
-    if known_only:
-        mask &= known
-    return mask.tolist()
+def arc_width(count: int) -> float:
+    """Line width for an arc carrying ``count`` transfers (figures.js uses the same rule)."""
+    return round(1.5 + 1.6 * count ** 0.5, 2)
 
 
-def arms_flow_map(transfers: pd.DataFrame, places: pd.DataFrame) -> go.Figure:
-    """Directional arms flows on a map, with a year slider and a 'known in October 2023' toggle."""
-    coords = places.set_index("place_id")[["longitude", "latitude"]].astype(float)
+def short_system(system: str, limit: int = 46) -> str:
+    return system if len(system) <= limit else system[: limit - 1].rstrip(" ,;") + "…"
+
+
+def arc_hover(label: str, items: list[tuple[str, int]]) -> str:
+    """An arc's hover: its route and period, how many transfers, the first few by name (figures.js mirrors it)."""
+    lines = [f"<b>{esc(label)}</b>", f"{len(items)} transfer{'s' if len(items) != 1 else ''}, among them:"
+             if len(items) > 3 else f"{len(items)} transfer{'s' if len(items) != 1 else ''}:"]
+    lines += [f"· {esc(short_system(system))} ({year})" for system, year in items[:3]]
+    if len(items) > 3:
+        lines.append(f"and {len(items) - 3} more.")
+    lines.append("Click the arc to list them with their sources.")
+    return "<br>".join(lines)
+
+
+def flow_rows(transfers: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """The transfers the map can draw (dated, both ends placed), with their span, period and route."""
+    coords = places.dropna(subset=["latitude", "longitude"])["place_id"]
     rows = transfers.reset_index(drop=True)
     spans = transfer_span(rows)
-    dated = spans["start"].notna()
-    rows, spans = rows[dated].reset_index(drop=True), spans[dated].reset_index(drop=True)
-    known = ~rows["public_after_essay"].fillna(False).astype(bool)
-    pair_index = rows.groupby(["supplier", "recipient"]).cumcount()
-    pair_count = rows.groupby(["supplier", "recipient"])["transfer_id"].transform("count")
+    rows = pd.concat([rows, spans], axis=1)
+    rows = rows[rows["start"].notna() & rows["supplier"].isin(coords) & rows["recipient"].isin(coords)].copy()
+    rows["start_year"] = rows["start_year"].astype(int)
+    rows["end_year"] = rows["end_year"].astype(int)
+    rows["period"] = (rows["start_year"] >= INVASION_YEAR).astype(int)
+    rows["direction"] = [direction(s, r) for s, r in zip(rows["supplier"], rows["recipient"])]
+    return rows.sort_values(["start", "transfer_id"]).reset_index(drop=True)
 
+
+def arms_flow_map(transfers: pd.DataFrame, places: pd.DataFrame,
+                  sources: dict[str, Source] | None = None) -> go.Figure:
+    """Arms flows as one arc per supplier, recipient and period, its width by the number of transfers.
+
+    The figure is drawn with every transfer (the latest data, all years, all kinds). Its
+    ``layout.meta`` carries each transfer's year span, kind, known-on-the-essay's-day flag and
+    sentence, from which figures.js builds the page's year, view and kind controls."""
+    names = actor_names(places)
+    coords = places.set_index("place_id")[["longitude", "latitude"]]
+    rows = flow_rows(transfers, places)
     fig = go.Figure()
-    shown_directions: set[str] = set()
-    for i, row in enumerate(rows.itertuples()):
-        a = tuple(coords.loc[row.supplier])
-        b = tuple(coords.loc[row.recipient])
-        bend = (pair_index[i] - (pair_count[i] - 1) / 2) * 0.9 + 1.5
-        lons, lats = _curve(a, b, bend)
-        label = direction(row.supplier, row.recipient)
-        style = EVIDENCE_STYLE[row.evidence]
-        hover = transfer_hover(row)
+    arcs: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
+    for (supplier, recipient, period), group in rows.groupby(["supplier", "recipient", "period"], sort=False):
+        a = tuple(coords.loc[supplier].astype(float))
+        b = tuple(coords.loc[recipient].astype(float))
+        # the later period bends further out, and opposite directions bend to opposite sides
+        lons, lats = _curve(a, b, 0.12 if period == 0 else 0.26)
+        label = f"{names[supplier]} to {names[recipient]}, {PERIODS[period]}"
+        color = DIRECTIONS[direction(supplier, recipient)]
+        width = arc_width(len(group))
+        head = len(lons) * 3 // 5  # the arrowhead two thirds along, clear of the places' markers
+        index = len(fig.data)
         fig.add_trace(go.Scattergeo(
-            lon=lons, lat=lats, mode="lines+markers",
-            line=dict(color=DIRECTIONS[label], width=style["width"], dash=style["dash"]),
-            marker=dict(symbol=["circle"] + ["circle"] * (len(lons) - 2) + ["arrow"],
-                        size=[0] * (len(lons) - 1) + [13], angleref="previous",
-                        color=DIRECTIONS[label], line=dict(width=0)),
-            name=label, legendgroup=label, showlegend=False,
-            # one trace-level template rather than a copy of the text on every point of the arc
-            hovertemplate=hover.replace("%{", "% {") + "<extra></extra>",
-            meta={"transfer_id": row.transfer_id},
+            lon=lons, lat=lats, mode="lines+markers", name=label, showlegend=False,
+            line=dict(color=color, width=width, dash="dot" if period == 0 else "solid"),
+            marker=dict(symbol="arrow", angleref="previous", color=color, line=dict(width=0),
+                        size=[8 + 2 * width if i == head else 0 for i in range(len(lons))]),
+            hovertext=arc_hover(label, [(r.system, r.start_year) for r in group.itertuples()]), hoverinfo="text",
+            meta={"arc": len(arcs)},
         ))
-        shown_directions.add(label)
-    n_flows = len(fig.data)
-    # legend: one solid swatch per direction (clicking it hides that direction's arcs) ...
-    for label in DIRECTIONS:
-        if label in shown_directions:
-            fig.add_trace(go.Scattergeo(lon=[None], lat=[None], mode="lines", name=label, legendgroup=label,
-                                        line=dict(color=DIRECTIONS[label], width=4), hoverinfo="skip"))
-    # ... and one gray swatch per line style, which carries the evidence without relying on color
-    for grade, style in EVIDENCE_STYLE.items():
-        fig.add_trace(go.Scattergeo(lon=[None], lat=[None], mode="lines", name=f"Evidence: {style['label']}",
-                                    line=dict(color="#777777", width=style["width"], dash=style["dash"]),
-                                    legendgroup="evidence", hoverinfo="skip"))
-    mapped = places[places["place_id"].isin(set(rows["supplier"]) | set(rows["recipient"]))]
+        arcs.append({"trace": index, "label": label, "color": color, "period": period,
+                     "direction": direction(supplier, recipient)})
+        for r in group.itertuples():
+            records.append({
+                "id": r.transfer_id, "arc": len(arcs) - 1, "from": r.start_year, "to": r.end_year,
+                "known": not bool(r.public_after_essay), "kind": r.category, "system": short_system(r.system),
+                "text": transfer_sentence(r, names, sources),
+            })
+    drawn = sorted(set(rows["supplier"]) | set(rows["recipient"]))
+    mapped = places.set_index("place_id").loc[drawn]
     fig.add_trace(go.Scattergeo(
         lon=mapped["longitude"].astype(float), lat=mapped["latitude"].astype(float), mode="markers+text",
-        text=[esc(n) for n in mapped["name"].str.replace(r" \(.*\)", "", regex=True)],
-        textposition="bottom center", textfont=dict(size=11),
-        marker=dict(size=7, color="#444444"), name="Actor (at its capital or base)", hoverinfo="text",
-        hovertext=[f"{esc(n)}: drawn at {esc(at)}" for n, at in zip(mapped["name"], mapped["located_at"])],
+        text=[esc(MAP_LABELS.get(code, names[code])) for code in drawn],
+        textposition=[LABEL_POSITION.get(code, "bottom center") for code in drawn],
+        textfont=dict(size=13, color="#1a1a1a", shadow="1px 1px 2px #ffffff, -1px -1px 2px #ffffff"),
+        marker=dict(size=8, color="#1a1a1a", line=dict(width=1.5, color="#ffffff")),
+        name="Actors", showlegend=False, hoverinfo="text",
+        hovertext=[f"{esc(names[code])}, drawn at {esc(mapped.loc[code, 'located_at'])}" for code in drawn],
+        meta={"actors": drawn},
     ))
-    extra = [True] * (len(fig.data) - n_flows)
-
-    years = list(range(int(spans["start_year"].min()), int(spans["end_year"].max()) + 1))
-
-    def slider(known_only: bool) -> dict[str, Any]:
-        steps = [dict(label="All", method="restyle",
-                      args=[{"visible": _visible(spans, None, known_only, known) + extra}])]
-        for year in years:
-            steps.append(dict(label=str(year), method="restyle",
-                              args=[{"visible": _visible(spans, year, known_only, known) + extra}]))
-        return dict(active=0, steps=steps, x=0, len=1, y=0.33, yanchor="top", pad=dict(t=10, b=0),
-                    currentvalue=dict(prefix="Transfers under way in: ", font=dict(size=13)))
-
-    toggle = dict(
-        type="buttons", direction="right", x=0, y=1.07, xanchor="left", yanchor="top", showactive=True,
-        buttons=[
-            dict(label="Latest data", method="update",
-                 args=[{"visible": _visible(spans, None, False, known) + extra}, {"sliders": [slider(False)]}]),
-            dict(label="Known 26 Oct 2023", method="update",
-                 args=[{"visible": _visible(spans, None, True, known) + extra}, {"sliders": [slider(True)]}]),
-        ],
-    )
+    kinds = rows["category"].value_counts()
     fig.update_layout(
-        **base_layout(height=760, margin=dict(l=4, r=4, t=60, b=8),
-                      legend=dict(orientation="h", yanchor="top", y=0.13, x=0, font=dict(size=11))),
-        geo=dict(projection_type="natural earth", resolution=110, showland=True, showcountries=True,
-                 showocean=True, lataxis_range=[10, 60], lonaxis_range=[12, 72], domain=dict(x=[0, 1], y=[0.36, 1])),
-        sliders=[slider(False)], updatemenus=[toggle],
-        meta={"edition": "arms-flow-map", "flows": n_flows, "years": years},
+        **base_layout(height=620, margin=dict(l=0, r=0, t=0, b=0), showlegend=False),
+        geo=geo_base(lataxis_range=list(MAP_EXTENT["lat"]), lonaxis_range=list(MAP_EXTENT["lon"])),
+        meta={
+            "edition": "arms-flow-map", "years": [int(rows["start_year"].min()), int(rows["end_year"].max())],
+            "periods": list(PERIODS), "arcs": arcs, "transfers": records, "extent": MAP_EXTENT,
+            "kinds": [[kind, KIND_LABELS.get(kind, kind), int(n)] for kind, n in kinds.items()],
+            "directions": {label: DIRECTIONS[label] for label in DIRECTIONS if label in set(rows["direction"])},
+        },
     )
     return fig
 
 
-def summarize_flows(transfers: pd.DataFrame) -> str:
+def summarize_flows(transfers: pd.DataFrame, places: pd.DataFrame) -> str:
     """A text summary of the arms-flow map, computed from the same rows."""
-    counts = transfers.apply(lambda r: direction(r["supplier"], r["recipient"]), axis=1).value_counts()
-    spans = transfer_span(transfers)
-    ir = transfers[(transfers["supplier"] == "IRN") & (transfers["recipient"] == "RUS")]
-    ri = transfers[(transfers["supplier"] == "RUS") & (transfers["recipient"] == "IRN")]
-    first_ir = int(spans.loc[ir.index, "start_year"].min()) if len(ir) else None
-    ri_before = int((spans.loc[ri.index, "start_year"] < 2022).sum())
-    ir_before = int((spans.loc[ir.index, "start_year"] < 2022).sum())
-    ir_from = int((spans.loc[ir.index, "start_year"] >= 2022).sum())
-    later = int(transfers["public_after_essay"].fillna(False).sum())
-    undated = int(spans["start"].isna().sum())
-    parts = ", ".join(f"{n} {label}" for label, n in counts.items())
+    rows = flow_rows(transfers, places)
+    arcs = rows.groupby(["supplier", "recipient", "period"]).ngroups
+    ir = rows[(rows["supplier"] == "IRN") & (rows["recipient"] == "RUS")]
+    ri = rows[(rows["supplier"] == "RUS") & (rows["recipient"] == "IRN")]
+    later = int(rows["public_after_essay"].fillna(False).sum())
     text = (
-        f"The map draws {len(transfers) - undated} of the {len(transfers)} recorded transfers as arrows from "
-        f"supplier to recipient ({parts}). Before 2022, {ri_before} of the {len(ri)} Russia-to-Iran transfers had "
-        f"begun, against {ir_before} from Iran to Russia; the first Iran-to-Russia transfer dates from "
-        f"{first_ir}, and {ir_from} of the {len(ir)} such rows begin in 2022 or later. "
-        f"{later} transfers first became public after the essay appeared; the toggle hides them."
+        f"The map draws {len(rows)} of the {len(transfers)} recorded transfers as {arcs} arcs, one for each "
+        f"supplier, recipient and period (before 2022 dotted, 2022 and after solid), each as wide as the number "
+        f"of transfers it carries. Before 2022 the table records {int((ri['period'] == 0).sum())} transfers "
+        f"begun from Russia to Iran and {int((ir['period'] == 0).sum())} from Iran to Russia; from 2022 on, "
+        f"{int((ir['period'] == 1).sum())} from Iran to Russia and {int((ri['period'] == 1).sum())} from Russia "
+        f"to Iran. {later} of the drawn transfers first became public after the essay appeared; the "
+        f"'Known on 26 October 2023' view leaves them out."
     )
-    if undated:
-        text += f" {undated} transfer{'s' if undated > 1 else ''} without any known date cannot be placed on the time control and is not drawn."
+    left_out = len(transfers) - len(rows)
+    if left_out:
+        text += (f" {left_out} transfer{'s are' if left_out > 1 else ' is'} not drawn, for want of a date or a "
+                 f"place on the map; the Data tab lists every transfer.")
     return text
 
 
@@ -339,12 +400,17 @@ def reversal_bars(transfers: pd.DataFrame) -> go.Figure:
             hovertemplate=f"{esc(label)}<br>%{{x}}: %{{y}} transfer(s) begun<extra></extra>",
         ))
     fig.add_vline(x=2022 - 0.5, line=dict(color="#555555", dash="dash", width=1.5))
-    fig.add_annotation(x=2022 - 0.5, y=1, yref="paper", text="Invasion of Ukraine, Feb 2022",
+    fig.add_annotation(x=2022 - 0.5, y=1, yref="paper", text="Invasion of<br>Ukraine,<br>Feb 2022", align="right",
                        showarrow=False, xanchor="right", yanchor="top", font=dict(size=11))
+    fig.add_annotation(x=0, xref="paper", y=1, yref="paper", yanchor="bottom", xanchor="left", showarrow=False,
+                       text="Transfers begun per year", font=dict(size=12))
     fig.update_layout(
-        **base_layout(height=420, barmode="stack", margin=dict(l=40, r=8, t=30, b=8),
-                      legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, font=dict(size=11))),
-        xaxis=dict(title=None, dtick=5, tick0=1990), yaxis=dict(title="transfers begun", dtick=1),
+        **base_layout(height=420, barmode="stack", margin=dict(l=8, r=8, t=30, b=8),
+                      legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, font=dict(size=11))),
+        # a little room before the first bar keeps the first year clear of the y axis's "0";
+        # Plotly picks the year ticks, so a phone gets fewer of them
+        xaxis=dict(title=None, tickformat="d", nticks=6, range=[counts.index.min() - 1.5, counts.index.max() + 0.7]),
+        yaxis=dict(title=None, dtick=1, automargin=True),
         meta={"edition": "reversal-bars"},
     )
     return fig
@@ -372,13 +438,15 @@ def summarize_reversal(transfers: pd.DataFrame) -> str:
 # ---- the alliance timeline ----------------------------------------------------------------
 
 CERTAINTY_SYMBOL = {"confirmed": "circle", "reported": "circle-open", "disputed": "x"}
-ERAS = {
-    "All": ("1715-01-01", "2027-01-01"),
-    "Wars and empires, 1722–1921": ("1715-01-01", "1925-01-01"),
-    "World war and Cold War, 1941–1991": ("1938-01-01", "1992-01-01"),
-    "After the Soviet Union, 1991–2021": ("1989-01-01", "2022-01-01"),
-    "Since 2022": ("2021-10-01", "2027-01-01"),
-}
+# (label, first year shown, last year shown or None for the latest event); the first is everything
+ERAS = (
+    ("All, 1722 on", None, None),
+    ("Wars and empires, 1722–1921", 1715, 1925),
+    ("World war and Cold War, 1941–1991", 1938, 1992),
+    ("Since 1989", 1988, None),
+    ("Since 2022", 2021, None),
+)
+KNOWN_COLOR, LATER_COLOR = "#0072B2", "#C24E00"  # the later color darkened from Okabe-Ito's for 4.5:1 text
 
 
 def paragraph_links(cell: Any, pages: dict[int, str]) -> tuple[str, str]:
@@ -391,8 +459,30 @@ def paragraph_links(cell: Any, pages: dict[int, str]) -> tuple[str, str]:
     return ", ".join(f"¶{n}" for n in numbers), href
 
 
-def alliance_timeline(events: pd.DataFrame, pages: dict[int, str]) -> go.Figure:
-    """Events on lanes by category, zoomable by era, the essay's date marked; click opens the paragraph."""
+def era_ranges(events: pd.DataFrame) -> list[tuple[str, list[str], int]]:
+    """Each era as (label, [start, end] for the date axis, number of events in it)."""
+    first, last = events["start_date"].min(), events["start_date"].max()
+    out = []
+    for label, start, end in ERAS:
+        lo = pd.Timestamp(year=(start if start is not None else first.year - 5), month=1, day=1)
+        hi = pd.Timestamp(year=end, month=1, day=1) if end is not None else last + pd.DateOffset(months=6)
+        inside = int(events["start_date"].between(lo, hi).sum())
+        out.append((label, [lo.date().isoformat(), hi.date().isoformat()], inside))
+    return out
+
+
+def opening_era(events: pd.DataFrame, share: float = 2 / 3) -> int:
+    """The era the timeline opens on: the shortest one holding at least ``share`` of the events."""
+    eras = era_ranges(events)
+    fits = [(pd.Timestamp(span[1]) - pd.Timestamp(span[0]), i) for i, (_, span, n) in enumerate(eras)
+            if n >= share * len(events)]
+    return min(fits)[1]
+
+
+def alliance_timeline(events: pd.DataFrame, pages: dict[int, str],
+                      sources: dict[str, Source] | None = None) -> go.Figure:
+    """Events on lanes by category, opening on the era that holds most of them, the essay's date marked;
+    clicking an event opens its paragraph. ``layout.meta.eras`` feeds the page's era buttons."""
     from edition.tables import date_span
 
     rows = events.sort_values("start_date")
@@ -407,15 +497,15 @@ def alliance_timeline(events: pd.DataFrame, pages: dict[int, str]) -> go.Figure:
         spans_y += [r.category, r.category, None]
     fig.add_trace(go.Scatter(x=spans_x, y=spans_y, mode="lines", line=dict(color="#9aa5b1", width=6),
                              hoverinfo="skip", name="Duration", showlegend=True, opacity=0.6))
-    for after, color, label in ((False, "#0072B2", "Known when the essay appeared"),
-                                (True, "#D55E00", "After 26 October 2023")):
+    for after, color, label in ((False, KNOWN_COLOR, "Known when the essay appeared"),
+                                (True, LATER_COLOR, "After 26 October 2023")):
         part = rows[rows["after_essay"] == after]
         links = [paragraph_links(p, pages) for p in part["paragraphs"]]
         hover = [
-            f"<b>{esc(r.title)}</b><br>{date_span(r.start_date, r.start_precision, r.end_date, r.end_precision)}"
-            f" · {esc(r.certainty)}<br>{esc(r.summary)}<br>"
-            + (f"bears on {lk[0]} (click to read)<br>" if lk[0] else "")
-            + f"sources: {esc(r.sources).replace(';', ', ')}"
+            f"<b>{wrap(esc(r.title), 60)}</b><br>{date_span(r.start_date, r.start_precision, r.end_date, r.end_precision)}"
+            f" · {esc(r.certainty)}<br>{wrap(esc(r.summary), 60)}<br>"
+            + (f"Bears on {lk[0]} (click to read).<br>" if lk[0] else "")
+            + wrap("Sources: " + esc(sources_mod.phrase(sources_mod.split_keys(r.sources), sources)) + ".", 60)
             for r, lk in zip(part.itertuples(), links)
         ]
         fig.add_trace(go.Scatter(
@@ -430,18 +520,18 @@ def alliance_timeline(events: pd.DataFrame, pages: dict[int, str]) -> go.Figure:
                                  marker=dict(symbol=symbol, size=10, color="#666666", line=dict(width=1.5, color="#666666")),
                                  hoverinfo="skip", legendgroup="certainty"))
     fig.add_shape(type="line", x0=ESSAY_DAY, x1=ESSAY_DAY, y0=0, y1=1, yref="paper",
-                  line=dict(color="#D55E00", dash="dash", width=1.5))
-    fig.add_annotation(x=ESSAY_DAY, y=1.02, yref="paper", text="Essay, 26 Oct 2023", showarrow=False,
-                       xanchor="right", font=dict(size=11, color="#D55E00"))
-    buttons = [dict(label=name, method="relayout", args=[{"xaxis.range": list(span)}]) for name, span in ERAS.items()]
+                  line=dict(color=LATER_COLOR, dash="dash", width=1.5))
+    fig.add_annotation(x=ESSAY_DAY, y=1.0, yref="paper", yanchor="bottom", text="Essay, 26 Oct 2023",
+                       showarrow=False, xanchor="right", font=dict(size=11, color=LATER_COLOR))
+    eras = era_ranges(rows)
+    opening = opening_era(rows)
     fig.update_layout(
-        **base_layout(height=560, margin=dict(l=8, r=8, t=80, b=8),
-                      legend=dict(orientation="h", yanchor="top", y=-0.32, x=0, font=dict(size=11))),
-        xaxis=dict(type="date", range=list(ERAS["All"]), rangeslider=dict(visible=True, thickness=0.08)),
+        **base_layout(height=520, margin=dict(l=8, r=8, t=24, b=8),
+                      legend=dict(orientation="h", yanchor="top", y=-0.3, x=0, font=dict(size=11))),
+        xaxis=dict(type="date", range=eras[opening][1], rangeslider=dict(visible=True, thickness=0.08)),
         yaxis=dict(categoryorder="array", categoryarray=lanes[::-1], title=None, fixedrange=True),
-        updatemenus=[dict(type="dropdown", x=0, y=1.16, xanchor="left", yanchor="top", buttons=buttons,
-                          showactive=True, active=0)],
-        meta={"edition": "alliance-timeline"},
+        meta={"edition": "alliance-timeline", "eras": [[label, span, n] for label, span, n in eras],
+              "opening": opening},
     )
     return fig
 
@@ -484,9 +574,11 @@ def drone_rows(transfers: pd.DataFrame) -> pd.DataFrame:
     return rows.dropna(subset=["start"]).sort_values("start")
 
 
-def drone_path(transfers: pd.DataFrame) -> go.Figure:
+def drone_path(transfers: pd.DataFrame, places: pd.DataFrame,
+               sources: dict[str, Source] | None = None) -> go.Figure:
     """The Iranian drone design's path from supply to Russian production and use, stage by stage."""
     rows = drone_rows(transfers)
+    names = actor_names(places)
     fig = go.Figure()
     stage_order = list(DRONE_STAGES.values())
     for stage, color in zip(stage_order, ["#009E73", "#0072B2", "#D55E00", "#555555"]):
@@ -505,10 +597,12 @@ def drone_path(transfers: pd.DataFrame) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=part["start"], y=part["stage"], mode="markers", name=stage,
             marker=dict(size=13, color=color, symbol="diamond", line=dict(width=1, color="white")),
-            hovertext=[transfer_hover(r) for r in part.itertuples()], hoverinfo="text", showlegend=False,
+            hovertext=[transfer_hover(r, names, sources) for r in part.itertuples()], hoverinfo="text",
+            showlegend=False,
         ))
-    fig.add_vline(x=ESSAY_DAY, line=dict(color="#D55E00", dash="dash", width=1.2))
-    fig.add_annotation(x=ESSAY_DAY, y=1.04, yref="paper", text="Essay", showarrow=False, font=dict(size=11))
+    fig.add_vline(x=ESSAY_DAY, line=dict(color=LATER_COLOR, dash="dash", width=1.2))
+    fig.add_annotation(x=ESSAY_DAY, y=1.0, yref="paper", yanchor="bottom", text="Essay, 26 Oct 2023",
+                       showarrow=False, font=dict(size=11, color=LATER_COLOR))
     fig.update_layout(
         **base_layout(height=380, margin=dict(l=8, r=8, t=30, b=8), showlegend=False),
         xaxis=dict(type="date", range=["2022-03-01", "2026-03-01"]),
@@ -542,38 +636,57 @@ def summarize_actors(places: pd.DataFrame) -> str:
 # ---- the forecast scorecard ---------------------------------------------------------------
 
 VERDICTS = {  # order on the axis, marker (shape carries the verdict without color), color
-    "not-borne-out": ("x", "#D55E00"),
-    "partly": ("diamond", "#E69F00"),
-    "too-early": ("circle-open", "#999999"),
-    "condition-not-met": ("square-open", "#56B4E9"),
-    "borne-out": ("circle", "#009E73"),
+    "not-borne-out": ("x", "#C24E00"),
+    "partly": ("diamond", "#B07800"),
+    "too-early": ("circle-open", "#767676"),
+    "condition-not-met": ("square-open", "#0072B2"),
+    "borne-out": ("circle", "#007A5A"),
 }
+VERDICT_HEADS = {"not-borne-out": "Not<br>borne out", "partly": "Partly", "too-early": "Too<br>early",
+                 "condition-not-met": "Condition<br>not met", "borne-out": "Borne<br>out"}
 
 
-def scorecard_chart(scorecard: pd.DataFrame) -> go.Figure:
-    """Each forecast on its own row, placed and shaped by its verdict."""
-    rows = scorecard.sort_values(["paragraph", "forecast_id"])
-    # short row labels keep the chart legible on a phone; the criterion is in the hover and the table
-    labels = [f"{r.forecast_id} · ¶{r.paragraph}" for r in rows.itertuples()]
+def quote_label(text: str, width: int = 30, lines: int = 3) -> str:
+    """The essay's words as a row label: quoted, wrapped to ``lines`` short lines, cut with an ellipsis."""
+    quoted = wrap(esc(f"“{text.strip()}”"), width).split("<br>")
+    if len(quoted) > lines:
+        quoted = quoted[:lines]
+        quoted[-1] = quoted[-1].rstrip(" ,;.”") + "…”"
+    return "<br>".join(quoted)
+
+
+def scorecard_chart(scorecard: pd.DataFrame, sources: dict[str, Source] | None = None) -> go.Figure:
+    """Each forecast on its own row, labeled by the essay's words, placed and shaped by its verdict."""
+    from edition.tables import format_date
+
+    rows = scorecard.sort_values(["paragraph", "forecast_id"]).reset_index(drop=True)
+    positions = list(range(len(rows), 0, -1))  # first paragraph at the top
     fig = go.Figure()
     for verdict, (symbol, color) in VERDICTS.items():
         mask = (rows["verdict"] == verdict).to_numpy()
         part = rows[mask]
         fig.add_trace(go.Scatter(
-            x=[verdict.replace("-", " ")] * len(part), y=[lab for lab, m in zip(labels, mask) if m],
+            x=[verdict.replace("-", " ")] * len(part), y=[p for p, m in zip(positions, mask) if m],
             mode="markers", name=verdict.replace("-", " "),
             marker=dict(symbol=symbol, size=15, color=color, line=dict(width=2, color=color)),
-            hovertext=[f"<b>{esc(r.forecast_id)} (¶{r.paragraph}, {esc(r.kind)})</b><br>would count: {esc(r.criterion)}"
-                       f"<br>verdict: {esc(r.verdict)} · evidence to {r.as_of.date().isoformat()}"
-                       f"<br>sources: {esc(r.sources).replace(';', ', ')}" for r in part.itertuples()],
+            hovertext=[
+                f"<b>¶{r.paragraph}: {wrap(esc(f'“{r.exact}”'), 60)}</b><br>Verdict: {esc(verdict.replace('-', ' '))}"
+                f" (evidence to {format_date(r.as_of)})<br>{wrap('Would count: ' + esc(r.criterion), 60)}"
+                f"<br>{wrap('Sources: ' + esc(sources_mod.phrase(sources_mod.split_keys(r.sources), sources)) + '.', 60)}"
+                for r in part.itertuples()],
             hoverinfo="text",
         ))
     fig.update_layout(
-        **base_layout(height=120 + 30 * len(rows), margin=dict(l=8, r=8, t=30, b=8),
-                      legend=dict(orientation="h", yanchor="top", y=-0.06, x=0)),
-        xaxis=dict(categoryorder="array", categoryarray=[v.replace("-", " ") for v in VERDICTS], side="top"),
-        yaxis=dict(categoryorder="array", categoryarray=labels[::-1], automargin=True, tickfont=dict(size=11)),
-        meta={"edition": "scorecard"},
+        **base_layout(height=90 + 50 * len(rows), margin=dict(l=8, r=8, t=8, b=8), showlegend=False),
+        xaxis=dict(categoryorder="array", categoryarray=[v.replace("-", " ") for v in VERDICTS], side="top",
+                   tickvals=[v.replace("-", " ") for v in VERDICTS], ticktext=list(VERDICT_HEADS.values()),
+                   fixedrange=True, showgrid=True),
+        yaxis=dict(tickvals=positions, ticktext=[f"¶{r.paragraph} {quote_label(r.exact)}" for r in rows.itertuples()],
+                   range=[0.4, len(rows) + 0.6], automargin=True, tickfont=dict(size=11), fixedrange=True,
+                   showgrid=True, zeroline=False),
+        # on a narrow screen figures.js turns the column heads upright, one line each
+        meta={"edition": "scorecard", "narrowHeads": [v.replace("-", " ") for v in VERDICTS],
+              "rows": [[int(r.paragraph), r.exact.strip()] for r in rows.itertuples()]},
     )
     return fig
 

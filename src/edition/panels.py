@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from IPython.display import Markdown
 
 from edition.figures import PLOTLY_MIME, FigureOutput
 from edition.paths import STATIC_DIR
-from edition.tables import to_html
+from edition.tables import sources_list, to_html
 
 # Output metadata marking what only the notebook view shows (read by sphinxext.plotly_output).
 NOTEBOOK_ONLY = {"edition": {"notebook_only": True}}
@@ -71,16 +70,14 @@ def notebook_figure(fig: go.Figure) -> list[dict[str, Any]]:
     return outputs
 
 
-def notebook_panel_html(name: str, summary: str, table_html: str, sources_text: str) -> str:
+def notebook_panel_html(name: str, summary: str, table_html: str, sources_html: str) -> str:
     """What the book's panel adds to a figure, for a notebook reader: the summary under the figure,
-    then the data and the sources folded, the citations readable (edition.reader)."""
+    then the data and the sources (by outlet, title and date, already escaped) folded."""
     import html
-
-    from edition import reader
 
     return (f'<div class="edition-notebook-panel"><p>{html.escape(summary)}</p>'
             f"<details><summary>Data behind the figure {html.escape(name)}</summary>{table_html}</details>"
-            f"<details><summary>Sources</summary><p>{reader.render_roles(sources_text, '')}</p></details></div>")
+            f"<details><summary>Sources</summary>{sources_html}</details></div>")
 
 
 def show_in_notebook(fig: go.Figure, panel_html: str | None = None) -> None:
@@ -104,13 +101,6 @@ def source_keys(frame: pd.DataFrame, column: str = "sources") -> list[str]:
     return keys
 
 
-def sources_markdown(keys: Iterable[str], extra: str = "") -> str:
-    """MyST text citing each key, so the Sources tab links into the bibliography."""
-    keys = list(keys)
-    text = f"This figure draws on {len(keys)} sources: {{cite:p}}`{','.join(keys)}`."
-    return f"{text} {extra}".strip()
-
-
 class PlainText:
     """Text glued as text/plain only: a figure summary quotes data (event titles and the like), so
     the figure panel shows it as text and no Markdown parser ever reads it."""
@@ -128,9 +118,9 @@ def glue_panel(name: str, fig: go.Figure, rows: pd.DataFrame, shown: pd.DataFram
     from myst_nb import glue
 
     table = to_html(shown, caption=f"Data behind the figure {name}")
-    sources = sources_markdown(source_keys(rows), note)
+    sources = sources_list(source_keys(rows), note)
     glue(name, FigureOutput(fig), display=False)
     glue(f"{name}-data", table, display=False)
-    glue(f"{name}-sources", Markdown(sources), display=False)
+    glue(f"{name}-sources", sources, display=False)
     glue(f"{name}-summary", PlainText(summary), display=False)
-    show_in_notebook(fig, notebook_panel_html(name, summary, table.data, sources))
+    show_in_notebook(fig, notebook_panel_html(name, summary, table.data, sources.data))

@@ -1,27 +1,65 @@
-"""Table views of the data for chapters: dates shown at their precision, text left to pandas to escape."""
+"""Table views of the data for readers: human headers, readable dates, sources by outlet, cards on a phone."""
 
 from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Any, Sequence
 
 import pandas as pd
 from IPython.display import HTML
 
+from edition import sources as sources_mod
 from edition.rules_later import ESSAY_DATE
 
-PRECISION_FORMAT = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+# column names from the data files that a reader should see in other words
+HEADERS = {
+    "id": "Id", "transfer_id": "Transfer", "event_id": "Event", "forecast_id": "Forecast", "claim_id": "Claim",
+    "place_id": "Code", "geonames_id": "GeoNames id", "located_at": "Drawn at", "as_of": "Evidence to",
+    "claim_type": "Type of claim", "iso3166_alpha3": "Country code", "year": "Year", "paragraph": "Paragraph",
+}
+SOURCE_COLUMNS = {"sources", "Sources", "source", "Source"}
+BIBLIOGRAPHY_PAGE = "bibliography.html"  # tables sit on pages beside it, in chapters/
 
 
-def format_date(value: pd.Timestamp | None, precision: str | None) -> str:
-    """A date written no more precisely than the source gives it: 2022, 2022-09 or 2022-09-13."""
-    if value is None or pd.isna(value):
+def format_date(value: Any, precision: Any = "day") -> str:
+    """A date as a reader writes it, no more precisely than its source: '13 September 2022',
+    'September 2022' or '2022'; empty when there is no date."""
+    if value is None or value is pd.NaT or (not isinstance(value, (pd.Timestamp, dt.date)) and pd.isna(value)):
         return ""
-    return value.strftime(PRECISION_FORMAT.get(str(precision), "%Y-%m-%d"))
+    precision = str(precision) if precision is not None and precision is not pd.NA else "day"
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return f"{MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def date_span(start: pd.Timestamp, start_precision: str, end: pd.Timestamp | None, end_precision: str | None) -> str:
-    """'1804–1813-10-24' style span, or the single date."""
+    """'1804 – 24 October 1813' style span, or the single date."""
     first = format_date(start, start_precision)
     last = format_date(end, end_precision)
     return f"{first} – {last}" if last and last != first else first
+
+
+def words(value: Any) -> str:
+    """A coded value from the data as words: 'several-independent-reports' → 'several independent reports'."""
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else (
+        str(value).replace("-", " "))
+
+
+def human_header(label: Any) -> str:
+    """A column name a reader can read: known names translated, snake_case and kebab-case spelled out."""
+    text = str(label)
+    if text in HEADERS:
+        return HEADERS[text]
+    if re.fullmatch(r"[a-z0-9]+([_-][a-z0-9]+)*", text):
+        text = text.replace("_", " ").replace("-", " ")
+        return text[0].upper() + text[1:]
+    return text
 
 
 def bears_on(cell: object, paragraphs: set[int]) -> bool:
@@ -43,8 +81,8 @@ def later_mark(flag, latest) -> str:
         return "yes"
     if not pd.isna(latest) and latest.date() > ESSAY_DATE:
         day = latest.date()
-        shown = str(day.year) if (day.month, day.day) == (1, 1) else day.isoformat()[:7] if day.day == 1 else day.isoformat()
-        return f"later facts ({shown})"
+        precision = "year" if (day.month, day.day) == (1, 1) else "month" if day.day == 1 else "day"
+        return f"later facts ({format_date(latest, precision)})"
     return ""
 
 
@@ -59,65 +97,181 @@ def events_view(events: pd.DataFrame) -> pd.DataFrame:
             "Certainty": rows["certainty"].to_numpy(),
             "After the essay": [later_mark(flag, latest) for flag, latest in zip(rows["after_essay"], rows["latest_fact_date"])],
             "Paragraphs": rows["paragraphs"].fillna("").str.replace(";", ", ").to_numpy(),
-            "Sources": rows["sources"].str.replace(";", "; ").to_numpy(),
+            "Sources": rows["sources"].to_numpy(),
         },
-        index=pd.Index(rows["event_id"].to_numpy(), name="id"),
+        index=pd.Index(rows["event_id"].to_numpy(), name="Id"),
     )
-
-
-def to_html(frame: pd.DataFrame, caption: str | None = None) -> HTML:
-    """A table as escaped HTML with every cell in full (pandas would cut long text at 50 characters)."""
-    with pd.option_context("display.max_colwidth", None):
-        html = frame.to_html(escape=True, classes=["edition-table"], border=0, na_rep="")
-    if caption:
-        html = html.replace("<table", "<table aria-label=\"" + caption.replace('"', "&quot;") + "\"", 1)
-    return HTML(html)
 
 
 def show_events(events: pd.DataFrame, paragraphs: set[int] | range) -> HTML:
     """The events bearing on some paragraphs, as a compact table for a chapter."""
     frame = events_for(events, paragraphs)[["When", "Event", "In brief", "Certainty", "After the essay"]]
     numbers = ", ".join(f"¶{n}" for n in sorted(set(paragraphs)))
-    return to_html(frame, caption=f"Timeline events bearing on {numbers}")
+    return to_html(frame.reset_index(drop=True), caption=f"Timeline events bearing on {numbers}")
 
 
-def transfers_view(transfers: pd.DataFrame) -> pd.DataFrame:
-    """Arms transfers with dates at their precision, for display."""
+def transfers_view(transfers: pd.DataFrame, places: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Arms transfers with actors by name, dates at their precision and codes in words, for display."""
     rows = transfers
+    names = {} if places is None else dict(zip(places["place_id"], places["name"]))
+
+    def route(supplier: str, recipient: str) -> str:
+        return f"{names.get(supplier, supplier)} → {names.get(recipient, recipient)}"
+
     return pd.DataFrame(
         {
-            "Supplier → recipient": (rows["supplier"] + " → " + rows["recipient"]).to_numpy(),
+            "Supplier → recipient": [route(s, r) for s, r in zip(rows["supplier"], rows["recipient"])],
             "System": rows["system"].to_numpy(),
-            "Category": rows["category"].to_numpy(),
+            "Kind": [words(c) for c in rows["category"]],
             "Quantity": rows["quantity"].astype("string").fillna("").to_numpy(),
             "Ordered": [format_date(d, p) for d, p in zip(rows["order_date"], rows["order_date_precision"])],
             "Delivered": [date_span(a, pa, b, pb) if not pd.isna(a) else "" for a, pa, b, pb in zip(
                 rows["first_delivery_date"], rows["first_delivery_precision"],
                 rows["last_delivery_date"], rows["last_delivery_precision"])],
-            "Status": rows["status"].to_numpy(),
-            "Evidence": rows["evidence"].to_numpy(),
-            "Public": [format_date(d, p) for d, p in zip(rows["public_date"], rows["public_date_precision"])],
+            "Status": [words(s) for s in rows["status"]],
+            "Evidence": [words(e) for e in rows["evidence"]],
+            "First public": [format_date(d, p) for d, p in zip(rows["public_date"], rows["public_date_precision"])],
             "After the essay": [later_mark(flag, latest) for flag, latest in zip(rows["public_after_essay"], rows["latest_fact_date"])],
-            "Sources": rows["sources"].str.replace(";", "; ").to_numpy(),
+            "Sources": rows["sources"].to_numpy(),
         },
-        index=pd.Index(rows["transfer_id"].to_numpy(), name="id"),
+        index=pd.Index(rows["transfer_id"].to_numpy(), name="Transfer"),
     )
 
 
-def scorecard_table(scorecard: pd.DataFrame, pages: dict[int, str]) -> HTML:
-    """The scorecard as an escaped HTML table, each forecast linked to its paragraph."""
-    import html as html_lib
+def scorecard_view(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard's short form (the Data tab beside its chart): words, verdict, evidence date, sources."""
+    rows = scorecard.sort_values(["paragraph", "forecast_id"])
+    return pd.DataFrame(
+        {
+            "Paragraph": [f"¶{p}" for p in rows["paragraph"]],
+            "The essay's words": rows["exact"].to_numpy(),
+            "Kind": [words(k) for k in rows["kind"]],
+            "Verdict": [words(v) for v in rows["verdict"]],
+            "Evidence to": [format_date(d) for d in rows["as_of"]],
+            "Sources": rows["sources"].to_numpy(),
+        },
+        index=pd.Index(rows["forecast_id"].to_numpy(), name="Forecast"),
+    )
 
+
+def places_view(places: pd.DataFrame) -> pd.DataFrame:
+    """Places on the maps: name, kind, where drawn, coordinates and gazetteer id."""
+    return pd.DataFrame(
+        {
+            "Name": places["name"].to_numpy(),
+            "Kind": [words(k) for k in places["kind"]],
+            "Drawn at": places["located_at"].fillna("").to_numpy(),
+            "Latitude": places["latitude"].to_numpy(),
+            "Longitude": places["longitude"].to_numpy(),
+            "GeoNames id": places["geonames_id"].astype("string").fillna("").to_numpy(),
+        },
+        index=pd.Index(places["place_id"].to_numpy(), name="Code"),
+    )
+
+
+# ---- rendering ----------------------------------------------------------------------------
+
+def sources_html(cell: Any, sources: dict[str, sources_mod.Source] | None = None) -> str:
+    """A sources cell as links into the bibliography, each named by outlet and date."""
+    sources = sources if sources is not None else sources_mod.all_sources()
+    links = []
+    for key in sources_mod.split_keys(cell):
+        if key not in sources:
+            raise KeyError(f"source key {key!r} is not in the bibliography")
+        source = sources[key]
+        links.append(f'<a href="{BIBLIOGRAPHY_PAGE}#cite-{html.escape(key)}" title="{html.escape(source.title)}">'
+                     f"{html.escape(source.short)}</a>")
+    return "; ".join(links)
+
+
+def cell_html(value: Any, column: Any = None) -> str:
+    """One cell as escaped HTML: nothing for a missing value, dates written out, sources as links."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if str(column) in SOURCE_COLUMNS:
+        return sources_html(value)
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return format_date(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return html.escape(str(value))
+
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], caption: str | None = None,
+                 classes: Sequence[str] = (), row_header: bool = False, row_ids: Sequence[str] | None = None) -> str:
+    """An HTML table from escaped cells; each cell carries its column's name for the phone's card layout.
+
+    With ``row_header`` the first cell of each row is the row's header (<th scope="row">)."""
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' if h else "<td></td>" for h in headers)
+    body = []
+    for number, cells in enumerate(rows):
+        out = []
+        for i, (header, cell) in enumerate(zip(headers, cells)):
+            empty = ' class="is-empty"' if cell == "" else ""
+            label = f' data-label="{html.escape(header)}"' if header else ""
+            tag = "th" if (row_header and i == 0) else "td"
+            scope = ' scope="row"' if tag == "th" else ""
+            out.append(f"<{tag}{scope}{label}{empty}>{cell}</{tag}>")
+        row_id = f' id="{html.escape(row_ids[number])}"' if row_ids else ""
+        body.append(f"<tr{row_id}>" + "".join(out) + "</tr>")
+    label = f' aria-label="{html.escape(caption)}"' if caption else ""
+    names = " ".join(["edition-table", "edition-cards", *classes])
+    return (f'<table class="{names}"{label}><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def to_html(frame: pd.DataFrame, caption: str | None = None) -> HTML:
+    """A table for readers: human headers, every cell escaped and in full, no '<NA>', readable dates,
+    sources named by outlet and date and linked to the bibliography. A named or labeled index becomes
+    the first column; a plain 0, 1, 2 … index is left out."""
+    show_index = not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None
+    headers = [human_header(c) for c in frame.columns]
     rows = []
+    for index, values in zip(frame.index, frame.itertuples(index=False)):
+        cells = [cell_html(v, c) for v, c in zip(values, frame.columns)]
+        rows.append(([cell_html(index)] if show_index else []) + cells)
+    if show_index:
+        headers = [human_header(frame.index.name) if frame.index.name is not None else "", *headers]
+    return HTML(render_table(headers, rows, caption, row_header=show_index))
+
+
+def sources_list(keys: list[str], note: str = "",
+                 sources: dict[str, sources_mod.Source] | None = None) -> HTML:
+    """A figure's Sources tab: each source by title (linked to it), outlet and date, sorted by outlet,
+    with a link to its bibliography entry."""
+    sources = sources if sources is not None else sources_mod.all_sources()
+    missing = [key for key in keys if key not in sources]
+    if missing:
+        raise KeyError(f"source key(s) not in the bibliography: {', '.join(missing)}")
+    entries = sorted((sources[key] for key in dict.fromkeys(keys)), key=lambda s: (s.outlet.lower(), s.date, s.title))
+    items = []
+    for s in entries:
+        title = html.escape(s.title)
+        linked = f'<a href="{html.escape(s.url)}">{title}</a>' if s.url else title
+        items.append(f"<li>{html.escape(s.outlet)}, {linked}, {html.escape(s.date or 'undated')} "
+                     f'(<a href="{BIBLIOGRAPHY_PAGE}#cite-{html.escape(s.key)}">bibliography</a>)</li>')
+    intro = f"This figure draws on {len(entries)} source{'s' if len(entries) != 1 else ''}, by outlet:"
+    extra = f" {html.escape(note)}" if note else ""
+    return HTML(f'<div class="edition-sources"><p>{intro}{extra}</p><ul>{"".join(items)}</ul></div>')
+
+
+def scorecard_table(scorecard: pd.DataFrame, pages: dict[int, str]) -> HTML:
+    """The scorecard for readers: the essay's words and the verdict first, the evidence a click away."""
+    rows, ids = [], []
     for r in scorecard.sort_values(["paragraph", "forecast_id"]).itertuples():
+        ids.append(f"forecast-{r.forecast_id}")  # the claims ledger links each forecast's row
         page = pages.get(int(r.paragraph))
         para = f"¶{r.paragraph}"
         link = f'<a href="{page}.html#essay-p{r.paragraph}">{para}</a>' if page else para
-        cells = [html_lib.escape(r.forecast_id), link, html_lib.escape(r.kind), html_lib.escape(r.criterion),
-                 html_lib.escape(r.outcome), f"<strong>{html_lib.escape(r.verdict.replace('-', ' '))}</strong>",
-                 html_lib.escape(r.reasoning), html_lib.escape(r.as_of.date().isoformat())]
-        rows.append(f'<tr id="forecast-{html_lib.escape(r.forecast_id)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in
-                   ["Id", "Where", "Kind", "What would count", "What happened", "Verdict", "Why", "Evidence to"])
-    return HTML(f'<table class="edition-table edition-scorecard" aria-label="Forecast scorecard">'
-                f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        verdict = f'<strong class="verdict verdict-{html.escape(r.verdict)}">{html.escape(words(r.verdict))}</strong>'
+        evidence = (
+            "<details><summary>What would count, what happened, why</summary>"
+            f"<p><strong>What would count:</strong> {html.escape(r.criterion)}</p>"
+            f"<p><strong>What happened:</strong> {html.escape(r.outcome)}</p>"
+            f"<p><strong>Why this verdict:</strong> {html.escape(r.reasoning)}</p>"
+            f"<p><strong>Sources:</strong> {sources_html(r.sources)}</p></details>"
+        )
+        rows.append([link, f"“{html.escape(r.exact)}”", html.escape(words(r.kind)), verdict,
+                     html.escape(format_date(r.as_of)), evidence])
+    headers = ["Where", "The essay's words", "Kind", "Verdict", "Evidence to", "The evidence"]
+    return HTML(render_table(headers, rows, "Forecast scorecard", classes=["edition-scorecard"], row_ids=ids))

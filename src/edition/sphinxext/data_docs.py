@@ -73,6 +73,19 @@ class DataDictionaryDirective(SphinxDirective):
         return [title, nodes.paragraph(text=resource.get("description", "")), table, *keys]
 
 
+def source_links(cell: object) -> nodes.inline:
+    """A sources cell as links to the bibliography entries, each named by outlet and date."""
+    from edition import sources
+
+    known = sources.all_sources()
+    out = nodes.inline()
+    for i, key in enumerate(sources.split_keys(cell)):
+        if i:
+            out += nodes.Text("; ")
+        out += nodes.reference("", known[key].short, refuri=f"bibliography.html#cite-{key}")
+    return out
+
+
 class DataTableDirective(SphinxDirective):
     """``{data-table} transfers``: a whole table, each row with a stable anchor (#row-t040) notes link to."""
 
@@ -85,20 +98,21 @@ class DataTableDirective(SphinxDirective):
         loaded = data.load_tables()
         self.env.note_dependency(str(DATA_DIR / f"{name}.csv"))
         if name == "transfers":
-            frame = views.transfers_view(loaded["transfers"])
+            frame = views.transfers_view(loaded["transfers"], loaded["places"])
         elif name == "events":
             frame = views.events_view(loaded["events"])
         else:
             raise self.error(f"data-table: no view for table {name!r}; have transfers, events")
         rows = []
         for row_id, values in frame.iterrows():
-            row = doctable.row([str(row_id), *[("" if pd.isna(v) else str(v)) for v in values]])
+            row = doctable.row([str(row_id), *[source_links(v) if column == "Sources" else ("" if pd.isna(v) else str(v))
+                                               for column, v in values.items()]])
             anchor = f"row-{str(row_id).lower()}"
             target = nodes.target("", "", ids=[anchor], names=[anchor])
             self.state.document.note_explicit_target(target)
             row[0][0].insert(0, target)
             rows.append(row)
-        headers = ["id", *frame.columns]
+        headers = [frame.index.name or "Id", *frame.columns]
         return [doctable.table("edition-data-table", headers, [10] * len(headers), rows)]
 
 

@@ -38,8 +38,7 @@ TEMPLATE = """\
 :::{{tab-item}} Sources
 :sync: sources
 
-```{{glue:md}} {name}-sources
-:format: myst
+```{{glue:any}} {name}-sources
 ```
 :::
 ::::
@@ -83,6 +82,18 @@ class FigurePanelDirective(SphinxDirective):
         return datatext.paragraph(text, self, f"{self.get_source_info()[0]}:{key}", allowed=(), emphasis=False)
 
 
+TABLE_CLASSES = ("edition-claims-ledger", "edition-data-table")
+
+
+def add_table_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Load the reader-table script (card labels, the ledger's filters) only where such a table is."""
+    body = context.get("body", "")
+    if any(name in body for name in TABLE_CLASSES):
+        app.add_js_file("edition/tables.js", loading_method="defer")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("figure-panel", FigurePanelDirective)
+    app.add_css_file("edition/figures.css")
+    app.connect("html-page-context", add_table_script)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

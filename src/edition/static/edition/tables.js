@@ -1,0 +1,90 @@
+// Reader tables: each cell learns its column's name (for the card layout on a phone), and the
+// claims ledger gets two filters, by status and by paragraph, that share one small state.
+(function () {
+  "use strict";
+  function text(node) { return node.textContent.replace(/\s+/g, " ").trim(); }
+  function headersOf(table) {
+    return Array.prototype.map.call(table.querySelectorAll("thead th, thead td"), text);
+  }
+  function label(table) {
+    var headers = headersOf(table);
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        if (headers[i] && !cell.dataset.label) { cell.dataset.label = headers[i]; }
+        if (!text(cell)) { cell.classList.add("is-empty"); }
+      });
+    });
+    table.classList.add("edition-cards");
+  }
+  var uid = 0;
+  function ledgerFilter(table) {
+    var headers = headersOf(table);
+    var statusCol = headers.indexOf("Verdict") >= 0 ? headers.indexOf("Verdict") : headers.indexOf("Status");
+    var paraCol = headers.indexOf("Paragraph");
+    var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
+    if (statusCol < 0 || paraCol < 0 || rows.length < 8) { return; }
+    var id = "ledger" + (++uid);
+    var state = { status: "", paragraph: "" };
+    function values(col) {
+      var seen = [];
+      rows.forEach(function (row) { var v = text(row.children[col]); if (v && seen.indexOf(v) < 0) { seen.push(v); } });
+      return seen;
+    }
+    function count(col, value) {
+      return rows.filter(function (row) { return text(row.children[col]) === value; }).length;
+    }
+    function select(name, col, all, order) {
+      var box = document.createElement("select");
+      box.id = id + "-" + name;
+      var first = document.createElement("option");
+      first.value = ""; first.textContent = all + " (" + rows.length + ")";
+      box.appendChild(first);
+      order(values(col)).forEach(function (v) {
+        var option = document.createElement("option");
+        option.value = v; option.textContent = v + " (" + count(col, v) + ")";
+        box.appendChild(option);
+      });
+      box.addEventListener("change", function () { state[name] = box.value; apply(); });
+      var lab = document.createElement("label");
+      lab.setAttribute("for", box.id);
+      lab.textContent = name === "status" ? headers[statusCol] : "Paragraph";
+      var wrap = document.createElement("div");
+      wrap.className = "ledger-filter-field";
+      wrap.appendChild(lab); wrap.appendChild(box);
+      return { wrap: wrap, box: box };
+    }
+    var byNumber = function (list) {
+      return list.slice().sort(function (a, b) { return parseInt(a.replace(/\D/g, ""), 10) - parseInt(b.replace(/\D/g, ""), 10); });
+    };
+    var status = select("status", statusCol, "All", function (list) { return list.slice().sort(); });
+    var para = select("paragraph", paraCol, "All paragraphs", byNumber);
+    var note = document.createElement("p");
+    note.className = "ledger-filter-status";
+    note.setAttribute("role", "status");
+    var box = document.createElement("div");
+    box.className = "ledger-filter";
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Filter the claims");
+    box.appendChild(status.wrap); box.appendChild(para.wrap); box.appendChild(note);
+    var anchor = table.closest(".pst-scrollable-table-container") || table;
+    anchor.parentNode.insertBefore(box, anchor);
+    function apply() {
+      var shown = 0;
+      rows.forEach(function (row) {
+        var ok = (!state.status || text(row.children[statusCol]) === state.status) &&
+                 (!state.paragraph || text(row.children[paraCol]) === state.paragraph);
+        row.hidden = !ok;
+        if (ok) { shown += 1; }
+      });
+      status.box.value = state.status;
+      para.box.value = state.paragraph;
+      note.textContent = "Showing " + shown + " of " + rows.length + " claims.";
+    }
+    apply();
+  }
+  function init() {
+    document.querySelectorAll("table.edition-claims-ledger, table.edition-data-table").forEach(label);
+    document.querySelectorAll("table.edition-claims-ledger").forEach(ledgerFilter);
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();

@@ -1,0 +1,358 @@
+"""The figures and reader tables as a reader meets them in Chromium: the map's controls by keyboard
+and their one shared state, no scroll capture, one arc per route and period, labels apart, nothing
+overlapping or overflowing on a phone, readable contrast in both themes, the ledger's filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from edition import data, figures
+from test_browser import browser, visit, wait_for_figures  # noqa: F401  (browser is a fixture)
+
+pytestmark = pytest.mark.browser
+MAP_PAGE = "chapters/04-role-reversal"
+MAP = "#panel-arms-flow-map .edition-plotly"
+FIGURE_PAGES = ["chapters/01-shifting-middle-east", "chapters/02-tehrans-calculus", MAP_PAGE,
+                "chapters/06-what-comes-next", "chapters/07-epilogue"]
+TABLE_PAGES = ["chapters/claims-ledger", "chapters/data-and-sources"]
+
+
+@pytest.fixture(scope="module")
+def rows():
+    tables = data.load_tables()
+    return figures.flow_rows(tables["transfers"], tables["places"])
+
+
+def drawn_arcs(page) -> dict[str, float]:
+    """The arcs the map draws now: their name and line width."""
+    return page.evaluate(
+        """sel => {
+            const gd = document.querySelector(sel + ' .js-plotly-plot');
+            return Object.fromEntries(gd._fullData.filter(t => t.visible === true && t.meta && t.meta.arc !== undefined)
+                                      .map(t => [t.name, t.line.width]));
+        }""",
+        MAP,
+    )
+
+
+def expected_arcs(rows, year: int | None, known_only: bool, kind: str = "") -> dict[str, float]:
+    """What the map should draw for a state, computed here from the transfers table."""
+    chosen = rows
+    if year is not None:
+        chosen = chosen[(chosen["start_year"] <= year) & (chosen["end_year"] >= year)]
+    if known_only:
+        chosen = chosen[~chosen["public_after_essay"].fillna(False).astype(bool)]
+    if kind:
+        chosen = chosen[chosen["category"] == kind]
+    names = figures.actor_names(data.load_tables()["places"])
+    out = {}
+    for (s, r, period), group in chosen.groupby(["supplier", "recipient", "period"]):
+        out[f"{names[s]} to {names[r]}, {figures.PERIODS[period]}"] = figures.arc_width(len(group))
+    return out
+
+
+def open_map(browser, served_book, width: int = 1280, dark: bool = False):  # noqa: F811
+    page, errors, foreign = visit(browser, f"{served_book}/{MAP_PAGE}.html", width=width, height=900, dark=dark)
+    wait_for_figures(page)
+    page.locator(MAP).scroll_into_view_if_needed()
+    return page, errors, foreign
+
+
+def test_map_controls_work_by_keyboard_and_share_one_state(browser, served_book, rows) -> None:  # noqa: F811
+    page, errors, foreign = open_map(browser, served_book)
+    holder = page.locator(MAP)
+    latest, known = holder.locator("input[value=latest]"), holder.locator("input[value=known]")
+    year = holder.locator("input[type=range]")
+    assert drawn_arcs(page) == expected_arcs(rows, None, False)
+    # Tab walks the controls in order, and nothing inside the plot takes focus (no toolbar)
+    latest.focus()
+    order = []
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.closest('.edition-plotly') ? "
+                                   "(document.activeElement.type || document.activeElement.tagName) : 'outside'"))
+    assert order[:3] == ["range", "button", "select-one"], order
+    assert holder.locator(".modebar").count() == 0
+
+    def press_known() -> None:
+        latest.focus() if latest.is_checked() else known.focus()
+        page.keyboard.press("ArrowRight")
+
+    def press_latest() -> None:
+        known.focus()
+        page.keyboard.press("ArrowLeft")
+
+    # the sequence that once left the slider at 2022 with everything drawn
+    press_known()
+    assert known.is_checked() and drawn_arcs(page) == expected_arcs(rows, None, True)
+    press_latest()
+    assert latest.is_checked() and drawn_arcs(page) == expected_arcs(rows, None, False)
+    year.focus()
+    page.keyboard.press("Home")
+    first = int(year.get_attribute("min")) + 1
+    for _ in range(2022 - first + 1):
+        page.keyboard.press("ArrowRight")
+    assert year.get_attribute("aria-valuetext") == "2022"
+    assert drawn_arcs(page) == expected_arcs(rows, 2022, False)
+    press_known()
+    assert drawn_arcs(page) == expected_arcs(rows, 2022, True)
+    press_latest()
+    assert year.get_attribute("aria-valuetext") == "2022" and holder.locator("output").text_content() == "2022"
+    assert latest.is_checked()
+    assert drawn_arcs(page) == expected_arcs(rows, 2022, False) != expected_arcs(rows, None, False)
+    assert "under way in 2022" in holder.locator(".flow-status").text_content()
+    # the kind filter joins the same state
+    holder.locator("select").focus()
+    holder.locator("select").select_option("uav")
+    assert drawn_arcs(page) == expected_arcs(rows, 2022, False, "uav")
+    # play steps through the years from the first; pressing it again pauses
+    holder.locator(".flow-play").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1200)
+    playing_year = year.get_attribute("aria-valuetext")
+    page.keyboard.press("Enter")
+    assert holder.locator(".flow-play").get_attribute("aria-pressed") == "false"
+    assert playing_year.isdigit() and int(playing_year) > first
+    # End and Home: the last year, then all years again
+    year.focus()
+    page.keyboard.press("Home")
+    assert year.get_attribute("aria-valuetext") == "All years"
+    assert drawn_arcs(page) == expected_arcs(rows, None, False, "uav")
+    assert not errors and not foreign
+    page.context.close()
+
+
+def test_map_lists_the_transfers_of_an_arc_in_sentences(browser, served_book) -> None:  # noqa: F811
+    page, errors, _ = open_map(browser, served_book)
+    holder = page.locator(MAP)
+    holder.locator("button", has_text="List these transfers").click()
+    detail = holder.locator(".flow-detail")
+    assert detail.is_visible()
+    items = detail.locator("li")
+    assert items.count() == len(page.evaluate(
+        "sel => document.querySelector(sel + ' .js-plotly-plot').layout.meta.transfers", MAP))
+    text = items.first.text_content()
+    assert "Sources:" in text and "Evidence:" in text
+    # clicking an arc lists just that arc's transfers
+    page.evaluate(
+        """sel => {
+            const gd = document.querySelector(sel + ' .js-plotly-plot');
+            const trace = gd._fullData.find(t => t.meta && t.meta.arc === 0);
+            gd.emit('plotly_click', {points: [{data: trace}]});
+        }""",
+        MAP,
+    )
+    assert detail.locator("h4").count() == 1
+    assert not errors
+    page.context.close()
+
+
+def test_map_wheel_scrolls_the_page_and_a_drag_does_not_pan(browser, served_book) -> None:  # noqa: F811
+    page, errors, _ = open_map(browser, served_book)
+    page.evaluate("window.scrollBy(0, -200)")
+    box = page.locator(MAP + " .geo .bg rect, " + MAP + " .nsewdrag").first.bounding_box()
+    view = "sel => { const g = document.querySelector(sel + ' .js-plotly-plot')._fullLayout.geo; " \
+           "return [g._subplot.projection.scale(), ...g._subplot.projection.rotate(), window.scrollY]; }"
+    before = page.evaluate(view, MAP)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(400)
+    after = page.evaluate(view, MAP)
+    assert after[:-1] == before[:-1], "the wheel zoomed the map"
+    assert after[-1] > before[-1], "the wheel did not scroll the page"
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 4, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+    assert page.evaluate(view, MAP)[:-1] == before[:-1], "a drag panned the map"
+    assert not errors
+    page.context.close()
+
+
+def test_map_draws_one_arc_per_route_and_period(browser, served_book, rows) -> None:  # noqa: F811
+    page, _, _ = open_map(browser, served_book)
+    names = page.evaluate(
+        """sel => document.querySelector(sel + ' .js-plotly-plot')._fullData
+                  .filter(t => t.meta && t.meta.arc !== undefined).map(t => t.name)""",
+        MAP,
+    )
+    assert len(names) == len(set(names)) == rows.groupby(["supplier", "recipient", "period"]).ngroups
+    # one drawn line per arc: the arcs are not split into one line per transfer
+    assert page.locator(MAP + " .scattergeo path.js-line").count() == len(names)
+    page.context.close()
+
+
+def boxes_overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
+    return not (a["x"] + a["width"] - slack <= b["x"] or b["x"] + b["width"] - slack <= a["x"]
+                or a["y"] + a["height"] - slack <= b["y"] or b["y"] + b["height"] - slack <= a["y"])
+
+
+@pytest.mark.parametrize("width", [1440, 390, 320])
+def test_map_labels_do_not_overlap(browser, served_book, width: int) -> None:  # noqa: F811
+    page, _, _ = open_map(browser, served_book, width=width)
+    labels = page.locator(MAP + " .scattergeo text")
+    boxes = {labels.nth(i).text_content(): labels.nth(i).bounding_box() for i in range(labels.count())}
+    assert {"Hezbollah", "Syria", "Iraqi militias", "Hamas", "Russia", "Iran"} <= set(boxes)
+    clash = [(a, b) for a in boxes for b in boxes if a < b and boxes_overlap(boxes[a], boxes[b])]
+    assert not clash, f"labels overlap at {width} px: {clash}"
+    frame = page.locator(MAP + " .js-plotly-plot").bounding_box()
+    for name, box in boxes.items():
+        assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"], f"{name} cut off"
+    page.context.close()
+
+
+def svg_text_boxes(page, holder) -> list[tuple[str, dict]]:
+    """Visible text of one figure's SVG (ticks, legend, annotations, labels), hover layer excluded."""
+    return page.evaluate(
+        """holder => [...holder.querySelectorAll('svg.main-svg text')]
+              .filter(t => !t.closest('.hoverlayer') && t.textContent.trim() && t.getBBox().width > 0
+                           && getComputedStyle(t).visibility !== 'hidden' && getComputedStyle(t).opacity !== '0')
+              .map(t => { const r = t.getBoundingClientRect();
+                          return [t.textContent, {x: r.x, y: r.y, width: r.width, height: r.height}]; })""",
+        holder,
+    )
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_figure_pages_have_no_overlaps_or_sideways_scroll_on_a_phone(browser, served_book, width: int) -> None:  # noqa: F811
+    for name in FIGURE_PAGES + TABLE_PAGES:
+        page, errors, _ = visit(browser, f"{served_book}/{name}.html", width=width, height=800)
+        wait_for_figures(page)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name}: the page scrolls sideways by {overflow} px at {width} px"
+        for i in range(page.locator(".edition-plotly").count()):
+            holder = page.locator(".edition-plotly").nth(i).element_handle()
+            texts = svg_text_boxes(page, holder)
+            clash = [(a[0], b[0]) for j, a in enumerate(texts) for b in texts[j + 1:] if boxes_overlap(a[1], b[1], 2)]
+            assert not clash, f"{name}, figure {i + 1}: texts overlap at {width} px: {clash[:5]}"
+            # HTML controls above or below the plot do not cover it
+            plot = page.evaluate("h => h.querySelector('.js-plotly-plot').getBoundingClientRect().toJSON()", holder)
+            for box in page.evaluate("h => [...h.querySelectorAll('.flow-controls, .flow-status-row, .era-buttons, "
+                                     ".flow-key')].map(e => e.getBoundingClientRect().toJSON())", holder):
+                assert not boxes_overlap(box, plot, 2), f"{name}: controls overlap figure {i + 1}"
+        assert not errors, f"{name}: {errors}"
+        page.context.close()
+
+
+def luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+PARSE_COLOR = """c => { const m = c.match(/rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*([\\d.]+)/); return m ? [+m[1], +m[2], +m[3]] : null; }"""
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_figure_text_and_controls_have_readable_contrast(browser, served_book, dark: bool) -> None:  # noqa: F811
+    for name in FIGURE_PAGES:
+        page, _, _ = visit(browser, f"{served_book}/{name}.html", width=1280, height=900, dark=dark)
+        wait_for_figures(page)
+        found = page.evaluate(
+            f"""() => {{
+                const parse = {PARSE_COLOR};
+                const page = parse(getComputedStyle(document.body).backgroundColor);
+                const out = [];
+                document.querySelectorAll('.edition-plotly').forEach(h => {{
+                    const gd = h.querySelector('.js-plotly-plot');
+                    const land = gd._fullLayout.geo ? parse(gd._fullLayout.geo.landcolor) : null;
+                    h.querySelectorAll('svg.main-svg text').forEach(t => {{
+                        if (t.closest('.hoverlayer') || !t.textContent.trim()) return;
+                        const fill = parse(getComputedStyle(t).fill);
+                        out.push([t.textContent.slice(0, 30), fill, t.closest('.geo') && land ? land : page]);
+                    }});
+                    h.querySelectorAll('.flow-choice, .flow-button, .flow-status, .flow-key li, select, output, label')
+                      .forEach(e => {{
+                        const bg = parse(getComputedStyle(e).backgroundColor);
+                        const alpha = (getComputedStyle(e).backgroundColor.match(/rgba\\(.*,\\s*([\\d.]+)\\)$/) || [0, 1])[1];
+                        out.push([e.textContent.trim().slice(0, 30), parse(getComputedStyle(e).color),
+                                  bg && +alpha > 0.5 ? bg : page]);
+                    }});
+                }});
+                return out;
+            }}"""
+        )
+        assert found, f"{name}: no figure text found"
+        poor = [(text, round(contrast(tuple(fg), tuple(bg)), 2)) for text, fg, bg in found
+                if fg and bg and contrast(tuple(fg), tuple(bg)) < 4.5]
+        assert not poor, f"{name} ({'dark' if dark else 'light'}): text below 4.5:1: {poor[:6]}"
+        page.context.close()
+
+
+def test_dark_map_draws_lakes_as_water_and_markers_light(browser, served_book) -> None:  # noqa: F811
+    page, _, _ = open_map(browser, served_book, dark=True)
+    geo = page.evaluate("sel => { const g = document.querySelector(sel + ' .js-plotly-plot')._fullLayout.geo; "
+                        "return [g.landcolor, g.lakecolor, g.oceancolor, g.showlakes]; }", MAP)
+    land, lake, ocean, shown = geo
+    assert shown and lake == ocean and land != lake
+    marker = page.evaluate("sel => document.querySelector(sel + ' .js-plotly-plot')._fullData"
+                           ".find(t => t.meta && t.meta.actors).marker.color", MAP)
+    assert contrast(tuple(int(marker[i:i + 2], 16) for i in (1, 3, 5)),
+                    tuple(int(land[i:i + 2], 16) for i in (1, 3, 5))) >= 3
+    page.context.close()
+
+
+def test_timeline_opens_on_the_busy_period_and_earlier_eras_are_one_click_away(browser, served_book) -> None:  # noqa: F811
+    page, errors, _ = visit(browser, f"{served_book}/chapters/02-tehrans-calculus.html", width=1280, height=900)
+    wait_for_figures(page)
+    holder = page.locator("#panel-alliance-timeline .edition-plotly")
+    start_year = lambda: int(str(page.evaluate(  # noqa: E731
+        "h => h.querySelector('.js-plotly-plot')._fullLayout.xaxis.range[0]", holder.element_handle()))[:4])
+    pressed = holder.locator(".era-buttons button[aria-pressed=true]")
+    assert pressed.count() == 1 and pressed.text_content().startswith("Since 1989")
+    assert start_year() >= 1985
+    earlier = holder.locator(".era-buttons button", has_text="Wars and empires")
+    earlier.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    assert start_year() < 1730 and earlier.get_attribute("aria-pressed") == "true"
+    assert not errors
+    page.context.close()
+
+
+def test_scorecard_chart_rows_show_the_forecasts_words(browser, served_book) -> None:  # noqa: F811
+    page, _, _ = visit(browser, f"{served_book}/chapters/07-epilogue.html", width=1280, height=900)
+    wait_for_figures(page)
+    ticks = page.locator("#panel-scorecard .ytick text")
+    texts = [ticks.nth(i).text_content() for i in range(ticks.count())]
+    scorecard = data.load_tables()["scorecard"]
+    assert len(texts) == len(scorecard)
+    assert all("“" in t and "¶" in t for t in texts) and not any(t.startswith("F0") or t.startswith("F1") for t in texts)
+    assert any(t.startswith("¶11 “This alliance is likely to") for t in texts)
+    page.context.close()
+
+
+def test_claims_ledger_filters_by_status_and_paragraph(browser, served_book) -> None:  # noqa: F811
+    page, errors, _ = visit(browser, f"{served_book}/chapters/claims-ledger.html", width=1280, height=900)
+    claims = data.load_tables()["claims"]
+    rows = page.locator("table.edition-claims-ledger tbody tr")
+    visible = lambda: sum(1 for i in range(rows.count()) if rows.nth(i).is_visible())  # noqa: E731
+    assert visible() == len(claims)
+    status = page.locator(".ledger-filter select").nth(0)
+    paragraph = page.locator(".ledger-filter select").nth(1)
+    status.select_option("supported")
+    assert visible() == int((claims["status"] == "supported").sum())
+    paragraph.select_option("¶11")
+    assert visible() == int(((claims["status"] == "supported") & (claims["paragraph"] == 11)).sum())
+    status.select_option("")
+    assert visible() == int((claims["paragraph"] == 11).sum())
+    assert "Showing" in page.locator(".ledger-filter-status").text_content()
+    assert not errors
+    page.context.close()
+
+
+def test_tables_become_cards_on_a_phone(browser, served_book) -> None:  # noqa: F811
+    page, _, _ = visit(browser, f"{served_book}/chapters/07-epilogue.html", width=390, height=800)
+    cell = page.locator("table.edition-scorecard tbody tr").first.locator("td").nth(1)
+    assert page.evaluate("c => getComputedStyle(c).display", cell.element_handle()) == "block"
+    assert "The essay's words" in page.evaluate("c => getComputedStyle(c, '::before').content", cell.element_handle())
+    box = cell.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    page.context.close()
