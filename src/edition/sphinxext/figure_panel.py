@@ -82,7 +82,7 @@ class FigurePanelDirective(SphinxDirective):
         return datatext.paragraph(text, self, f"{self.get_source_info()[0]}:{key}", allowed=(), emphasis=False)
 
 
-TABLE_CLASSES = ("edition-claims-ledger", "edition-data-table")
+TABLE_CLASSES = ("edition-claims-ledger", "edition-data-table", "edition-data-dictionary")
 
 
 def add_table_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:

@@ -83,7 +83,7 @@
     apply();
   }
   function init() {
-    document.querySelectorAll("table.edition-claims-ledger, table.edition-data-table").forEach(label);
+    document.querySelectorAll("table.edition-claims-ledger, table.edition-data-table, table.edition-data-dictionary").forEach(label);
     document.querySelectorAll("table.edition-claims-ledger").forEach(ledgerFilter);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
