@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from edition import data, figures
-from test_browser import browser, visit, wait_for_figures  # noqa: F401  (browser is a fixture)
+from test_browser import visit, wait_for_figures
 
 pytestmark = pytest.mark.browser
 MAP_PAGE = "chapters/04-role-reversal"
@@ -51,14 +51,14 @@ def expected_arcs(rows, year: int | None, known_only: bool, kind: str = "") -> d
     return out
 
 
-def open_map(browser, served_book, width: int = 1280, dark: bool = False):  # noqa: F811
+def open_map(browser, served_book, width: int = 1280, dark: bool = False):
     page, errors, foreign = visit(browser, f"{served_book}/{MAP_PAGE}.html", width=width, height=900, dark=dark)
     wait_for_figures(page)
     page.locator(MAP).scroll_into_view_if_needed()
     return page, errors, foreign
 
 
-def test_map_controls_work_by_keyboard_and_share_one_state(browser, served_book, rows) -> None:  # noqa: F811
+def test_map_controls_work_by_keyboard_and_share_one_state(browser, served_book, rows) -> None:
     page, errors, foreign = open_map(browser, served_book)
     holder = page.locator(MAP)
     latest, known = holder.locator("input[value=latest]"), holder.locator("input[value=known]")
@@ -122,7 +122,7 @@ def test_map_controls_work_by_keyboard_and_share_one_state(browser, served_book,
     page.context.close()
 
 
-def test_map_lists_the_transfers_of_an_arc_in_sentences(browser, served_book) -> None:  # noqa: F811
+def test_map_lists_the_transfers_of_an_arc_in_sentences(browser, served_book) -> None:
     page, errors, _ = open_map(browser, served_book)
     holder = page.locator(MAP)
     holder.locator("button", has_text="List these transfers").click()
@@ -147,7 +147,7 @@ def test_map_lists_the_transfers_of_an_arc_in_sentences(browser, served_book) ->
     page.context.close()
 
 
-def test_map_wheel_scrolls_the_page_and_a_drag_does_not_pan(browser, served_book) -> None:  # noqa: F811
+def test_map_wheel_scrolls_the_page_and_a_drag_does_not_pan(browser, served_book) -> None:
     page, errors, _ = open_map(browser, served_book)
     page.evaluate("window.scrollBy(0, -200)")
     box = page.locator(MAP + " .geo .bg rect, " + MAP + " .nsewdrag").first.bounding_box()
@@ -169,7 +169,7 @@ def test_map_wheel_scrolls_the_page_and_a_drag_does_not_pan(browser, served_book
     page.context.close()
 
 
-def test_map_draws_one_arc_per_route_and_period(browser, served_book, rows) -> None:  # noqa: F811
+def test_map_draws_one_arc_per_route_and_period(browser, served_book, rows) -> None:
     page, _, _ = open_map(browser, served_book)
     names = page.evaluate(
         """sel => document.querySelector(sel + ' .js-plotly-plot')._fullData
@@ -188,7 +188,7 @@ def boxes_overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
 
 
 @pytest.mark.parametrize("width", [1440, 390, 320])
-def test_map_labels_do_not_overlap(browser, served_book, width: int) -> None:  # noqa: F811
+def test_map_labels_do_not_overlap(browser, served_book, width: int) -> None:
     page, _, _ = open_map(browser, served_book, width=width)
     labels = page.locator(MAP + " .scattergeo text")
     boxes = {labels.nth(i).text_content(): labels.nth(i).bounding_box() for i in range(labels.count())}
@@ -214,7 +214,7 @@ def svg_text_boxes(page, holder) -> list[tuple[str, dict]]:
 
 
 @pytest.mark.parametrize("width", [390, 320])
-def test_figure_pages_have_no_overlaps_or_sideways_scroll_on_a_phone(browser, served_book, width: int) -> None:  # noqa: F811
+def test_figure_pages_have_no_overlaps_or_sideways_scroll_on_a_phone(browser, served_book, width: int) -> None:
     for name in FIGURE_PAGES + TABLE_PAGES:
         page, errors, _ = visit(browser, f"{served_book}/{name}.html", width=width, height=800)
         wait_for_figures(page)
@@ -251,7 +251,7 @@ PARSE_COLOR = """c => { const m = c.match(/rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*(
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
-def test_figure_text_and_controls_have_readable_contrast(browser, served_book, dark: bool) -> None:  # noqa: F811
+def test_figure_text_and_controls_have_readable_contrast(browser, served_book, dark: bool) -> None:
     for name in FIGURE_PAGES:
         page, _, _ = visit(browser, f"{served_book}/{name}.html", width=1280, height=900, dark=dark)
         wait_for_figures(page)
@@ -286,7 +286,7 @@ def test_figure_text_and_controls_have_readable_contrast(browser, served_book, d
         page.context.close()
 
 
-def test_dark_map_draws_lakes_as_water_and_markers_light(browser, served_book) -> None:  # noqa: F811
+def test_dark_map_draws_lakes_as_water_and_markers_light(browser, served_book) -> None:
     page, _, _ = open_map(browser, served_book, dark=True)
     geo = page.evaluate("sel => { const g = document.querySelector(sel + ' .js-plotly-plot')._fullLayout.geo; "
                         "return [g.landcolor, g.lakecolor, g.oceancolor, g.showlakes]; }", MAP)
@@ -299,7 +299,7 @@ def test_dark_map_draws_lakes_as_water_and_markers_light(browser, served_book) -
     page.context.close()
 
 
-def test_timeline_opens_on_the_busy_period_and_earlier_eras_are_one_click_away(browser, served_book) -> None:  # noqa: F811
+def test_timeline_opens_on_the_busy_period_and_earlier_eras_are_one_click_away(browser, served_book) -> None:
     page, errors, _ = visit(browser, f"{served_book}/chapters/02-tehrans-calculus.html", width=1280, height=900)
     wait_for_figures(page)
     holder = page.locator("#panel-alliance-timeline .edition-plotly")
@@ -317,7 +317,7 @@ def test_timeline_opens_on_the_busy_period_and_earlier_eras_are_one_click_away(b
     page.context.close()
 
 
-def test_scorecard_chart_rows_show_the_forecasts_words(browser, served_book) -> None:  # noqa: F811
+def test_scorecard_chart_rows_show_the_forecasts_words(browser, served_book) -> None:
     page, _, _ = visit(browser, f"{served_book}/chapters/07-epilogue.html", width=1280, height=900)
     wait_for_figures(page)
     ticks = page.locator("#panel-scorecard .ytick text")
@@ -329,7 +329,7 @@ def test_scorecard_chart_rows_show_the_forecasts_words(browser, served_book) -> 
     page.context.close()
 
 
-def test_claims_ledger_filters_by_status_and_paragraph(browser, served_book) -> None:  # noqa: F811
+def test_claims_ledger_filters_by_status_and_paragraph(browser, served_book) -> None:
     page, errors, _ = visit(browser, f"{served_book}/chapters/claims-ledger.html", width=1280, height=900)
     claims = data.load_tables()["claims"]
     rows = page.locator("table.edition-claims-ledger tbody tr")
@@ -348,7 +348,7 @@ def test_claims_ledger_filters_by_status_and_paragraph(browser, served_book) -> 
     page.context.close()
 
 
-def test_tables_become_cards_on_a_phone(browser, served_book) -> None:  # noqa: F811
+def test_tables_become_cards_on_a_phone(browser, served_book) -> None:
     page, _, _ = visit(browser, f"{served_book}/chapters/07-epilogue.html", width=390, height=800)
     cell = page.locator("table.edition-scorecard tbody tr").first.locator("td").nth(1)
     assert page.evaluate("c => getComputedStyle(c).display", cell.element_handle()) == "block"
