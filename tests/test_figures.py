@@ -43,7 +43,7 @@ def small() -> pd.DataFrame:
 
 
 def fake_sources(*keys: str) -> dict[str, sources.Source]:
-    return {key: sources.Source(key=key, outlet=f"Outlet {key[-1]}", title=f"Title {key}", date="3 March 2023",
+    return {key: sources.Source(key=key, outlet=f"Outlet {key[-1]}", title=f"Title {key}", date="March 3, 2023",
                                 url=f"https://example.org/{key}") for key in keys}
 
 
@@ -91,8 +91,8 @@ def test_flow_map_hover_and_sentences_name_actors_and_outlets_not_codes(small: p
     assert "Iran to Russia, 2022 and after" in hover and "1 transfer:" in hover
     assert "Shahed &lt;b&gt;136&lt;/b&gt;" in hover and "<b>136</b>" not in hover
     sentences = {r["id"]: r["text"] for r in fig.layout.meta["transfers"]}
-    assert sentences["T002"] == ("Iran delivered Shahed <b>136</b> to Russia (ordered 19 August 2022). First public "
-                                 "19 August 2022. Evidence: a single report. Sources: Outlet 2, 3 March 2023.")
+    assert sentences["T002"] == ("Iran delivered Shahed <b>136</b> to Russia (ordered August 19, 2022). First public "
+                                 "August 19, 2022. Evidence: a single report. Sources: Outlet 2, March 3, 2023.")
     assert "after the essay appeared" in sentences["T003"] and "after the essay" not in sentences["T002"]
     for text in [*sentences.values(), *(t.hovertext for t in arcs)]:
         assert "src-" not in text and "RUS" not in text and "IRN" not in text and "HEZ" not in text
@@ -156,7 +156,7 @@ def test_timeline_lanes_colors_links_and_essay_marker() -> None:
     assert [c[0] for c in known.customdata] == ["02-tehrans-calculus.html#essay-p2", "03-moscows-calculus.html#essay-p4"]
     assert list(known.marker.symbol) == ["circle", "circle-open"]
     assert "War &lt;one&gt;" in known.hovertext[0] and "Bears on ¶4, ¶9" in known.hovertext[1]
-    assert "Sources: Outlet 1, 3 March 2023." in known.hovertext[1] and "src-" not in known.hovertext[1]
+    assert "Sources: Outlet 1, March 3, 2023." in known.hovertext[1] and "src-" not in known.hovertext[1]
     assert any(str(s.x0).startswith("2023-10-26") for s in fig.layout.shapes)
     assert fig.layout.xaxis.rangeslider.visible
     assert not fig.layout.updatemenus  # the era buttons are HTML, built by figures.js from meta.eras

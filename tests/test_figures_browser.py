@@ -329,20 +329,34 @@ def test_scorecard_chart_rows_show_the_forecasts_words(browser, served_book) -> 
     page.context.close()
 
 
-def test_claims_ledger_filters_by_status_and_paragraph(browser, served_book) -> None:
+def test_claims_ledger_filters_by_verdict_and_paragraph(browser, served_book) -> None:
     page, errors, _ = visit(browser, f"{served_book}/chapters/claims-ledger.html", width=1280, height=900)
     claims = data.load_tables()["claims"]
-    rows = page.locator("table.edition-claims-ledger tbody tr")
-    visible = lambda: sum(1 for i in range(rows.count()) if rows.nth(i).is_visible())  # noqa: E731
-    assert visible() == len(claims)
-    status = page.locator(".ledger-filter select").nth(0)
+    table = page.locator("table.edition-claims-ledger").last
+    rows = table.locator("tbody tr")
+    cells = page.evaluate(
+        """t => { const heads = [...t.querySelectorAll('thead th')].map(h => h.textContent.trim());
+                  const v = heads.indexOf('Verdict') >= 0 ? heads.indexOf('Verdict') : heads.indexOf('Status');
+                  const p = heads.indexOf('Paragraph');
+                  const verdict = c => { const s = c.querySelector('.claim-status');
+                      const k = s && [...s.classList].find(x => x.startsWith('claim-') && x !== 'claim-status');
+                      return k ? k.slice(6).replace(/-/g, ' ') : c.textContent.trim(); };
+                  return [...t.querySelectorAll('tbody tr')].map(r => [verdict(r.children[v]),
+                                                                      r.children[p].textContent.trim()]); }""",
+        table.element_handle(),
+    )
+    visible = lambda: [i for i in range(rows.count()) if rows.nth(i).is_visible()]  # noqa: E731
+    assert len(visible()) == len(claims) == len(cells)
+    verdict = page.locator(".ledger-filter select").nth(0)
     paragraph = page.locator(".ledger-filter select").nth(1)
-    status.select_option("supported")
-    assert visible() == int((claims["status"] == "supported").sum())
+    chosen = cells[0][0]
+    verdict.select_option(chosen)
+    assert visible() == [i for i, (v, _) in enumerate(cells) if v == chosen] and 0 < len(visible()) < len(cells)
     paragraph.select_option("¶11")
-    assert visible() == int(((claims["status"] == "supported") & (claims["paragraph"] == 11)).sum())
-    status.select_option("")
-    assert visible() == int((claims["paragraph"] == 11).sum())
+    assert visible() == [i for i, (v, p) in enumerate(cells) if v == chosen and p == "¶11"]
+    verdict.select_option("")
+    assert visible() == [i for i, (_, p) in enumerate(cells) if p == "¶11"] and len(visible()) == int(
+        (claims["paragraph"] == 11).sum())
     assert "Showing" in page.locator(".ledger-filter-status").text_content()
     assert not errors
     page.context.close()

@@ -17,11 +17,11 @@ ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 def test_dates_are_written_out_at_their_precision() -> None:
     day = pd.Timestamp("2022-09-13")
-    assert tables.format_date(day, "day") == "13 September 2022"
+    assert tables.format_date(day, "day") == "September 13, 2022"
     assert tables.format_date(day, "month") == "September 2022"
     assert tables.format_date(day, "year") == "2022"
     assert tables.format_date(pd.NaT, "day") == "" and tables.format_date(None, None) == ""
-    assert tables.date_span(pd.Timestamp("1804-01-01"), "year", pd.Timestamp("1813-10-24"), "day") == "1804 – 24 October 1813"
+    assert tables.date_span(pd.Timestamp("1804-01-01"), "year", pd.Timestamp("1813-10-24"), "day") == "1804 – October 24, 1813"
 
 
 def test_headers_are_spelled_out_for_readers() -> None:
@@ -41,7 +41,7 @@ def test_to_html_leaves_no_na_shows_dates_and_links_sources() -> None:
     soup = BeautifulSoup(html, "html.parser")
     assert [th.get_text() for th in soup.select("thead th")] == ["Event", "Count of rows", "When", "Sources"]
     assert "NA" not in soup.get_text() and "NaT" not in soup.get_text() and "nan" not in soup.get_text()
-    assert "26 October 2023" in soup.get_text()
+    assert "October 26, 2023" in soup.get_text()
     link = soup.select_one("td a")
     assert link["href"] == f"bibliography.html#cite-{key}" and key not in link.get_text()
     assert link.get_text() == sources.all_sources()[key].short
@@ -52,7 +52,7 @@ def test_to_html_leaves_no_na_shows_dates_and_links_sources() -> None:
 def test_sources_are_named_by_outlet_and_date() -> None:
     entry = sources.sources_from(_bib("""@misc{k1, title = {A Title}, howpublished = {Reuters},
         year = {2022}, month = {sep}, day = {13}, url = {https://example.org/a}}"""))["k1"]
-    assert entry.short == "Reuters, 13 September 2022"
+    assert entry.short == "Reuters, September 13, 2022"
     undated = sources.sources_from(_bib("@misc{k2, title = {T}, howpublished = {AP}, url = {https://x.org}}"))["k2"]
     assert undated.short == "AP, undated"
 

@@ -195,7 +195,7 @@ def transfer_sentence(row: Any, names: dict[str, str], sources: dict[str, Source
         "delivering": f"{supplier} has been delivering {system} to {recipient}",
         "reported": f"{supplier} was reported to have supplied {system} to {recipient}",
         "ordered": f"{recipient} ordered {system} from {supplier}; no delivery has been confirmed",
-        "cancelled": f"A deal for {system} from {supplier} to {recipient} was cancelled",
+        "canceled": f"A deal for {system} from {supplier} to {recipient} was canceled",
         "denied": f"{supplier} was reported to have supplied {system} to {recipient}; the report was denied",
     }[row.status]
     when = []
@@ -363,7 +363,7 @@ def summarize_flows(transfers: pd.DataFrame, places: pd.DataFrame) -> str:
         f"begun from Russia to Iran and {int((ir['period'] == 0).sum())} from Iran to Russia; from 2022 on, "
         f"{int((ir['period'] == 1).sum())} from Iran to Russia and {int((ri['period'] == 1).sum())} from Russia "
         f"to Iran. {later} of the drawn transfers first became public after the essay appeared; the "
-        f"'Known on 26 October 2023' view leaves them out."
+        f"'Known on Oct. 26, 2023' view leaves them out."
     )
     left_out = len(transfers) - len(rows)
     if left_out:
@@ -498,7 +498,7 @@ def alliance_timeline(events: pd.DataFrame, pages: dict[int, str],
     fig.add_trace(go.Scatter(x=spans_x, y=spans_y, mode="lines", line=dict(color="#9aa5b1", width=6),
                              hoverinfo="skip", name="Duration", showlegend=True, opacity=0.6))
     for after, color, label in ((False, KNOWN_COLOR, "Known when the essay appeared"),
-                                (True, LATER_COLOR, "After 26 October 2023")):
+                                (True, LATER_COLOR, "After October 26, 2023")):
         part = rows[rows["after_essay"] == after]
         links = [paragraph_links(p, pages) for p in part["paragraphs"]]
         hover = [
@@ -521,7 +521,7 @@ def alliance_timeline(events: pd.DataFrame, pages: dict[int, str],
                                  hoverinfo="skip", legendgroup="certainty"))
     fig.add_shape(type="line", x0=ESSAY_DAY, x1=ESSAY_DAY, y0=0, y1=1, yref="paper",
                   line=dict(color=LATER_COLOR, dash="dash", width=1.5))
-    fig.add_annotation(x=ESSAY_DAY, y=1.0, yref="paper", yanchor="bottom", text="Essay, 26 Oct 2023",
+    fig.add_annotation(x=ESSAY_DAY, y=1.0, yref="paper", yanchor="bottom", text="Essay, Oct. 26, 2023",
                        showarrow=False, xanchor="right", font=dict(size=11, color=LATER_COLOR))
     eras = era_ranges(rows)
     opening = opening_era(rows)
@@ -538,6 +538,8 @@ def alliance_timeline(events: pd.DataFrame, pages: dict[int, str],
 
 def summarize_timeline(events: pd.DataFrame) -> str:
     """A text summary of the timeline, from the same rows."""
+    from edition.tables import format_date
+
     rows = events.sort_values("start_date")
     by_category = rows["category"].value_counts()
     before_1900 = int((rows["start_date"].dt.year < 1900).sum())
@@ -547,7 +549,7 @@ def summarize_timeline(events: pd.DataFrame) -> str:
     top = ", ".join(f"{n} {c}" for c, n in by_category.head(4).items())
     return (
         f"The timeline places {len(rows)} events from {first.start_date.year} ({first.title}) to "
-        f"{last.start_date.date().isoformat()} ({last.title}) on lanes by kind; the largest lanes are {top}. "
+        f"{format_date(last.start_date, last.start_precision)} ({last.title}) on lanes by kind; the largest lanes are {top}. "
         f"{before_1900} events fall before 1900. {after} began after the essay appeared and are drawn in a "
         f"second color; {reported} are only reported or disputed and are drawn as open circles or crosses."
     )
@@ -601,7 +603,7 @@ def drone_path(transfers: pd.DataFrame, places: pd.DataFrame,
             showlegend=False,
         ))
     fig.add_vline(x=ESSAY_DAY, line=dict(color=LATER_COLOR, dash="dash", width=1.2))
-    fig.add_annotation(x=ESSAY_DAY, y=1.0, yref="paper", yanchor="bottom", text="Essay, 26 Oct 2023",
+    fig.add_annotation(x=ESSAY_DAY, y=1.0, yref="paper", yanchor="bottom", text="Essay, Oct. 26, 2023",
                        showarrow=False, font=dict(size=11, color=LATER_COLOR))
     fig.update_layout(
         **base_layout(height=380, margin=dict(l=8, r=8, t=30, b=8), showlegend=False),

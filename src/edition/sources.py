@@ -19,12 +19,12 @@ class Source:
     key: str
     outlet: str
     title: str
-    date: str  # '12 September 2022', 'September 2022', '2022' or '' when the page gave none
+    date: str  # 'September 12, 2022', 'September 2022', '2022' or '' when the page gave none
     url: str
 
     @property
     def short(self) -> str:
-        """'Reuters, 12 September 2022' (or 'Reuters, undated')."""
+        """'Reuters, September 12, 2022' (or 'Reuters, undated')."""
         return f"{self.outlet}, {self.date or 'undated'}"
 
 
@@ -34,7 +34,7 @@ def _clean(text: str) -> str:
 
 
 def entry_date(fields: dict) -> str:
-    """The entry's date at the precision it gives: '12 September 2022', 'September 2022' or '2022'."""
+    """The entry's date at the precision it gives: 'September 12, 2022', 'September 2022' or '2022'."""
     year = fields.get("year", "").strip()
     if not year:
         return ""
@@ -43,7 +43,7 @@ def entry_date(fields: dict) -> str:
     if month not in names:
         return year
     day = fields.get("day", "").strip()
-    return f"{int(day)} {names[month]} {year}" if day.isdigit() else f"{names[month]} {year}"
+    return f"{names[month]} {int(day)}, {year}" if day.isdigit() else f"{names[month]} {year}"
 
 
 def sources_from(bib: BibliographyData) -> dict[str, Source]:
@@ -71,7 +71,7 @@ def split_keys(cell: object) -> list[str]:
 
 
 def phrase(keys: list[str], sources: dict[str, Source] | None = None) -> str:
-    """'Reuters, 12 September 2022; AP, 3 March 2023' for a list of keys (plain text, not escaped)."""
+    """'Reuters, September 12, 2022; AP, March 3, 2023' for a list of keys (plain text, not escaped)."""
     sources = sources if sources is not None else all_sources()
     missing = [key for key in keys if key not in sources]
     if missing:

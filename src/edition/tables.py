@@ -26,7 +26,7 @@ BIBLIOGRAPHY_PAGE = "bibliography.html"  # tables sit on pages beside it, in cha
 
 
 def format_date(value: Any, precision: Any = "day") -> str:
-    """A date as a reader writes it, no more precisely than its source: '13 September 2022',
+    """A date in the edition's American form, no more precisely than its source: 'September 13, 2022',
     'September 2022' or '2022'; empty when there is no date."""
     if value is None or value is pd.NaT or (not isinstance(value, (pd.Timestamp, dt.date)) and pd.isna(value)):
         return ""
@@ -35,11 +35,11 @@ def format_date(value: Any, precision: Any = "day") -> str:
         return str(value.year)
     if precision == "month":
         return f"{MONTHS[value.month - 1]} {value.year}"
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
 def date_span(start: pd.Timestamp, start_precision: str, end: pd.Timestamp | None, end_precision: str | None) -> str:
-    """'1804 – 24 October 1813' style span, or the single date."""
+    """'1804 – October 24, 1813' style span, or the single date."""
     first = format_date(start, start_precision)
     last = format_date(end, end_precision)
     return f"{first} – {last}" if last and last != first else first

@@ -147,7 +147,7 @@
     }
 
     // controls
-    var radios = [["latest", "Latest data"], ["known", "Known on 26 Oct 2023"]].map(function (pair) {
+    var radios = [["latest", "Latest data"], ["known", "Known on Oct. 26, 2023"]].map(function (pair) {
       var input = el("input", { type: "radio", name: id + "-view", value: pair[0], id: id + "-" + pair[0] });
       input.checked = pair[0] === state.view;
       input.addEventListener("change", function () { if (input.checked) { set({ view: pair[0] }); } });
@@ -232,7 +232,7 @@
     function describe(count) {
       var parts = [];
       parts.push(state.year === null ? "all years" : "under way in " + state.year);
-      parts.push(state.view === "known" ? "as known on 26 October 2023" : "on the latest data");
+      parts.push(state.view === "known" ? "as known on October 26, 2023" : "on the latest data");
       if (state.kind) {
         var k = meta.kinds.filter(function (x) { return x[0] === state.kind; })[0];
         parts.push(k ? k[1].toLowerCase() + " only" : state.kind);

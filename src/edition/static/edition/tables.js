@@ -24,14 +24,24 @@
     var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
     if (statusCol < 0 || paraCol < 0 || rows.length < 8) { return; }
     var id = "ledger" + (++uid);
+    // a verdict cell may add a link to its scorecard row: filter on the verdict itself (its class)
+    function cellValue(row, col) {
+      var cell = row.children[col];
+      var status = col === statusCol && cell.querySelector(".claim-status");
+      if (status) {
+        var named = Array.prototype.filter.call(status.classList, function (c) { return c.indexOf("claim-") === 0 && c !== "claim-status"; })[0];
+        if (named) { return named.slice(6).replace(/-/g, " "); }
+      }
+      return text(cell);
+    }
     var state = { status: "", paragraph: "" };
     function values(col) {
       var seen = [];
-      rows.forEach(function (row) { var v = text(row.children[col]); if (v && seen.indexOf(v) < 0) { seen.push(v); } });
+      rows.forEach(function (row) { var v = cellValue(row, col); if (v && seen.indexOf(v) < 0) { seen.push(v); } });
       return seen;
     }
     function count(col, value) {
-      return rows.filter(function (row) { return text(row.children[col]) === value; }).length;
+      return rows.filter(function (row) { return cellValue(row, col) === value; }).length;
     }
     function select(name, col, all, order) {
       var box = document.createElement("select");
@@ -71,8 +81,8 @@
     function apply() {
       var shown = 0;
       rows.forEach(function (row) {
-        var ok = (!state.status || text(row.children[statusCol]) === state.status) &&
-                 (!state.paragraph || text(row.children[paraCol]) === state.paragraph);
+        var ok = (!state.status || cellValue(row, statusCol) === state.status) &&
+                 (!state.paragraph || cellValue(row, paraCol) === state.paragraph);
         row.hidden = !ok;
         if (ok) { shown += 1; }
       });
