@@ -65,6 +65,9 @@ def rewrite_downloads(app: Sphinx, exception: Exception | None) -> None:
     for path in sorted(sources.rglob("*.ipynb")):
         docname = path.relative_to(sources).with_suffix("").as_posix()
         nb = json.loads(path.read_text(encoding="utf-8"))
+        first = nb["cells"][0] if nb.get("cells") else {}
+        if first.get("id") == "edition-how-to-run" or "".join(first.get("source", "")).startswith(HOW_TO_RUN[:40]):
+            continue  # written by an earlier build and not replaced since
         nb = for_download(nb, docname, repo, binder_url(app, docname))
         path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
