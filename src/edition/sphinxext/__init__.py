@@ -13,7 +13,7 @@ from sphinx.errors import ConfigError
 from edition import data, essay
 from edition.paths import STATIC_DIR
 from edition.sphinxext import bibstyle, data_docs, editorial, essay_text, figure_panel
-from edition.sphinxext import inputs, notebook_downloads, page_assets, plotly_output, print_edition
+from edition.sphinxext import atomic_output, csp, inputs, notebook_downloads, page_assets, plotly_output, print_edition
 
 
 def check_inputs(app: Sphinx, config: Config) -> None:
@@ -54,6 +54,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("edition/edition.css")
     app.add_js_file("edition/theme-mode.js", priority=100)
     app.add_js_file("edition/notes.js", loading_method="defer")
+    csp.setup(app)
+    atomic_output.setup(app)
     essay_text.setup(app)
     editorial.setup(app)
     data_docs.setup(app)

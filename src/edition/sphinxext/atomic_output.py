@@ -1,0 +1,129 @@
+"""The HTML is written to a fresh folder and put in place as ``_build/html`` in one step.
+
+Sphinx writes pages into its output folder one by one, so a build killed half way used to leave
+a mix of new and old pages that the next successful build kept serving (it rewrites only what
+it thinks changed). Here every HTML build writes into a new, empty folder beside the old site;
+only when the build has finished without error is that folder exchanged with ``_build/html``
+in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, during which
+``_build/html`` is briefly absent but never mixed). A failed or killed build leaves the previous
+site untouched, and its half-written folder is removed by the next build.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+STAGING_PREFIX = ".site-"
+SITE_RE = re.compile(r"^\.site-(?P<name>.+)-(?P<stamp>\d{8}T\d{6})-(?P<pid>\d+)$")
+
+
+def link_for(outdir: Path) -> Path:
+    """The published path (Sphinx resolves a ``_build/html`` link left by an earlier scheme)."""
+    match = SITE_RE.match(outdir.name)
+    return outdir.with_name(match.group("name")) if match else outdir
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def site_folders(link: Path) -> list[Path]:
+    """The site folders that sit beside ``link`` (published, staged or left by a killed build)."""
+    prefix = f"{STAGING_PREFIX}{link.name}-"
+    return sorted(p for p in link.parent.glob(f"{prefix}*") if p.is_dir())
+
+
+def remove_leftovers(link: Path) -> None:
+    """Delete site folders being written by no live build (left by a killed or failed one)."""
+    current = link.resolve() if link.is_symlink() else None
+    for folder in site_folders(link):
+        if folder == current:
+            continue
+        match = SITE_RE.match(folder.name)
+        pid = int(match.group("pid")) if match else 0
+        if pid != os.getpid() and _pid_alive(pid) and time.time() - folder.stat().st_mtime < 6 * 3600:
+            continue  # another build is writing it right now
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 with RENAME_EXCHANGE); False if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def publish(staging: Path, target: Path) -> None:
+    """Put the finished site ``staging`` at ``target`` in one step, then remove the previous site."""
+    if target.is_symlink():  # left by an earlier version of this scheme
+        target.unlink()
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    if _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous site
+        return
+    aside = target.with_name(f"{STAGING_PREFIX}{target.name}-00000000T000000-{os.getpid()}")
+    os.replace(target, aside)
+    os.replace(staging, target)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def stage(app: Sphinx) -> None:
+    """Point the HTML builder at a fresh folder beside the published one."""
+    if app.builder.format != "html" or getattr(app, "edition_publish_to", None):
+        return
+    link = link_for(Path(app.outdir))
+    remove_leftovers(link)
+    staging = link.with_name(f"{STAGING_PREFIX}{link.name}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+    staging.mkdir(parents=True)
+    app.edition_publish_to = link
+    app.outdir = app.builder.outdir = staging
+    logger.info("writing the site to %s; published as %s when the build succeeds", staging.name, link)
+
+
+def finish(app: Sphinx, exception: Exception | None) -> None:
+    link = getattr(app, "edition_publish_to", None)
+    if link is None:
+        return
+    staging = Path(app.outdir)
+    # with --keep-going a warning (an error, as the book builds) is counted but not raised
+    failed = exception is not None or app.statuscode or (app.warningiserror and app._warncount)
+    if failed:
+        logger.info("build failed: %s left as it was; removing %s", link, staging.name)
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    publish(staging, link)
+    app.outdir = app.builder.outdir = link
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", stage, priority=1)  # first: before any extension copies files out
+    app.connect("build-finished", finish, priority=990)  # last: after every step that writes pages
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
