@@ -10,7 +10,6 @@ from sphinx.errors import ExtensionError
 
 from edition.paths import toc_pages
 from edition.sphinxext import csp
-from test_browser import browser  # noqa: F401 - the shared headless Chromium fixture
 
 META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" id="edition-csp" content="([^"]+)">')
 

@@ -133,6 +133,16 @@ def test_a_network_outage_is_reported_as_such_and_leaves_the_state_alone(tmp_pat
     assert state.read_text() == before
 
 
+def test_an_outage_stops_early_instead_of_spending_the_deadline(tmp_path: Path) -> None:
+    uris = [f"http://127.0.0.1:{_closed_port()}/page" for _ in range(lr.OUTAGE_HOSTS + 20)]
+    started = time.monotonic()
+    results = lr.check_all(lr.collect(output_json(tmp_path, uris)),
+                           lr.Limits(deadline=60, timeout=1, host_retries=3, max_retry_after=2, workers=2))
+    assert time.monotonic() - started < 20
+    assert lr.is_outage(results)
+    assert sum(r.outcome == "not-checked" for r in results) >= 10
+
+
 def test_broken_only_after_failing_on_two_runs_a_week_apart(server: str, tmp_path: Path) -> None:
     out = output_json(tmp_path, [server + "/gone", server + "/ok", server + "/unavailable"])
     state = tmp_path / "state" / "links.json"

@@ -42,6 +42,7 @@ BODY_BUDGET = 60_000  # what the issue body may use, leaving room for GitHub's o
 CONFIRM_AFTER_DAYS = 6  # weekly runs: a failure is confirmed by one at least six days later
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) persian-russian-edition-linkcheck/1.0"
 PERMANENT_REDIRECTS = {301, 308}
+OUTAGE_HOSTS = 8  # unreachable hosts, none answering, after which the run is called an outage
 ROBOT_REFUSALS = {401, 403}
 
 
@@ -152,6 +153,13 @@ class Checker:
         self.started = time.monotonic()
         self.retries_left: dict[str, int] = defaultdict(lambda: limits.host_retries)
         self.lock = threading.Lock()
+        self.answered: set[str] = set()  # hosts that gave any HTTP response
+        self.silent: set[str] = set()  # hosts that could not be reached at all
+
+    def network_down(self) -> bool:
+        """No host has answered and several could not be reached: do not spend the deadline."""
+        with self.lock:
+            return not self.answered and len(self.silent) >= OUTAGE_HOSTS
 
     def remaining(self) -> float:
         return self.limits.deadline - (time.monotonic() - self.started)
@@ -171,12 +179,18 @@ class Checker:
             left = self.remaining()
             if left <= 1:
                 return last or Result(link.uri, "not-checked", detail="the check's time limit was reached")
+            if self.network_down():
+                return last or Result(link.uri, "not-checked", detail="not tried: no host answers (network outage)")
             attempts += 1
             result = self._once(link.uri, min(self.limits.timeout, left))
             result.attempts = attempts
             last = result
+            with self.lock:
+                (self.silent if result.code is None else self.answered).add(host)
             if result.outcome != "temporary":
                 return result
+            if result.code is None and attempts >= 2:
+                return result  # unreachable twice: retrying more only spends the deadline
             wait = 0.0
             if result.code == 429:
                 asked = retry_after_seconds(result.detail.split("Retry-After: ", 1)[1] if "Retry-After: " in result.detail else None)
@@ -315,7 +329,7 @@ def render(links: list[Link], results: list[Result], state_before: dict, today: 
         lines += ["**Network outage:** no host answered at all (every request failed to connect or timed out), "
                   "so this run says nothing about the links. Nothing is reported broken and the record of "
                   "earlier failures is unchanged.", ""]
-    lines += [f"{len(results)} links checked in {elapsed:.0f} s: " + ", ".join(
+    lines += [f"{len(results)} links, {elapsed:.0f} s: " + ", ".join(
         f"{n} {name}" for name, n in sorted(counts.items())) + ".", ""]
     sections: list[tuple[str, str, list[str]]] = []
     if not outage:
@@ -340,7 +354,7 @@ def render(links: list[Link], results: list[Result], state_before: dict, today: 
     sections.append(("Refused to the checker (401/403: often a site blocking robots; check by hand)",
                      "| link | status | where |",
                      [f"| {cell(r.uri)} | {cell(r.detail)} | {cell(_where(by_uri[r.uri]))} |" for r in refused]))
-    unchecked = [r for r in results if r.outcome == "not-checked"]
+    unchecked = [r for r in results if r.outcome == "not-checked" and not outage]
     sections.append(("Not checked (the check's time limit was reached)", "| link | where |",
                      [f"| {cell(r.uri)} | {cell(_where(by_uri[r.uri]))} |" for r in unchecked]))
 
