@@ -12,23 +12,40 @@
 import { build } from "esbuild";
 import { environmentPlugin } from "esbuild-plugin-environment";
 import { glsl } from "esbuild-plugin-glsl";
-import InlineCSSPlugin from "esbuild-plugin-inline-css";
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const plotlyRoot = dirname(require.resolve("plotly.js/package.json"));
+// What esbuild-plugin-inline-css (in plotly.js's config) does: each imported .css file becomes
+// a script that adds it once as a <style> element. Its id is a hash of the file's path relative
+// to this folder (the original hashes the absolute path, so a build elsewhere differed).
+const inlineCss = {
+  name: "inline-css",
+  setup(b) {
+    b.onLoad({ filter: /\.css$/ }, (args) => {
+      const id = createHash("sha256").update(relative(here, args.path).split(sep).join("/")).digest("hex");
+      const css = JSON.stringify(readFileSync(args.path, "utf8"));
+      return {
+        contents: `(function(){if(!document.getElementById('${id}')){var e=document.createElement('style');` +
+          `e.id='${id}';e.textContent=${css};document.head.appendChild(e);}})();`,
+        loader: "js",
+      };
+    });
+  },
+};
+
 // plotly.js's esbuild-config.js, restated: the published file requires its repository's
 // tasks/ folder, which the npm package leaves out.
 const config = {
   format: "iife",
   globalName: "Plotly",
   bundle: true,
-  plugins: [InlineCSSPlugin(), glsl({ minify: true }), environmentPlugin({ NODE_DEBUG: false })],
+  plugins: [inlineCss, glsl({ minify: true }), environmentPlugin({ NODE_DEBUG: false })],
   alias: { regl: "@plotly/regl", stream: "stream-browserify" },
   define: { global: "window", "define.amd": "false" },
   target: "es2016",
