@@ -44,7 +44,9 @@ def test_no_date_after_the_essay_is_unmarked_anywhere_in_the_data(tables) -> Non
     later = (dates > essay_day).any(axis=1)
     assert transfers.loc[later, "public_after_essay"].all()
     notes = tables["annotations"]
-    assert notes["event_date"].notna().all()  # every note carries the date of what it reports
+    # every note is dated; an update reports something after the essay (the mark follows the date)
+    assert notes["event_date"].notna().all()
+    assert (notes.loc[notes["kind"] == "update", "event_date"] > essay_day).all()
     assert (tables["scorecard"]["as_of"] > essay_day).all()
 
 

@@ -27,6 +27,7 @@ HTTP_ONLY = {
         "eng.kavkaz-uzel.eu", "exaronews.com", "fouman.com", "ifs.tuwien.ac.at", "lubbockonline.com",
         "middleeastobserver.net", "mideastweb.org", "news.okezone.com", "oldtmt.vedomosti.ru",
         "reference.allrefer.com", "theledger.com", "yaroyadegar.ir",
+        "syriatimes.sy", "wiwo.de", "dw.com", "abcnews.go.com", "en.special.kremlin.ru",
     ]
 }
 # External URLs the book's prose may name outside the bibliography, each with its reason.
