@@ -95,14 +95,14 @@ def run_all(page) -> float:
     """Run > Run All Cells; seconds until every code cell has run and the kernel is idle."""
     panel = current_notebook(page)
     select = page.locator(".jp-Dialog button", has_text="Select")
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if select.count():
             select.first.click()  # JupyterLab's kernel dialog, offering the notebook's own kernel
         if panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count():
             break
         page.wait_for_timeout(500)
-    page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=60_000)
+    page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=120_000)
     start = time.monotonic()
     started = """() => [...document.querySelectorAll(
         '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
@@ -111,7 +111,7 @@ def run_all(page) -> float:
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         try:
-            page.wait_for_function(started, timeout=15_000)
+            page.wait_for_function(started, timeout=30_000)
             break
         except Exception:
             if attempt == 2:
@@ -139,9 +139,9 @@ def test_chapter_runs_as_a_notebook_and_draws_what_the_book_draws(lab, browser, 
     context, page, errors, foreign = open_lab(browser, url, token, f"chapters/{chapter}.md")
     try:
         panel = current_notebook(page)
-        panel.wait_for(timeout=60_000)
+        panel.wait_for(timeout=120_000)
         assert page.locator(".jp-FileEditor:visible").count() == 0, "the chapter opened in the text editor"
-        panel.locator(".jp-MarkdownCell .jp-RenderedMarkdown").first.wait_for(timeout=60_000)
+        panel.locator(".jp-MarkdownCell .jp-RenderedMarkdown").first.wait_for(timeout=120_000)
         panel.locator(".jp-CodeCell").first.wait_for(state="attached", timeout=30_000)
         # the essay's paragraphs and readable citations, before anything runs
         text = panel.locator(".jp-Notebook").text_content()
@@ -151,7 +151,7 @@ def test_chapter_runs_as_a_notebook_and_draws_what_the_book_draws(lab, browser, 
         seconds = run_all(page)
         page.wait_for_function(
             "n => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot .main-svg').length"
-            " >= n", arg=expected, timeout=60_000)
+            " >= n", arg=expected, timeout=120_000)
         drawn = panel.locator(".js-plotly-plot").count()
         assert drawn == expected, f"{chapter}: the book shows {expected} figures, JupyterLab drew {drawn}"
         for geo in panel.locator(".js-plotly-plot .geo").all():
@@ -187,10 +187,10 @@ def test_double_click_opens_a_chapter_as_a_notebook_and_saving_changes_nothing(l
     context, page, errors, _ = open_lab(browser, url, token, "chapters")
     try:
         item = page.locator(".jp-DirListing-item", has_text=chapter.name)
-        item.wait_for(timeout=60_000)
+        item.wait_for(timeout=120_000)
         item.dblclick()
         panel = current_notebook(page)
-        panel.wait_for(timeout=60_000)
+        panel.wait_for(timeout=120_000)
         assert page.locator(".jp-FileEditor:visible").count() == 0
         run_all(page)
         page.keyboard.press("Control+s")
