@@ -104,7 +104,8 @@ def actors_map(places: pd.DataFrame, highlight: tuple[str, ...] = ("RUS", "IRN")
                 # only Russia and Iran are labeled on the map; the rest name themselves on hover
                 text=[esc(n) if pid in highlight else "" for n, pid in zip(rows["name"], rows["place_id"])],
                 hovertext=[esc(n) for n in rows["name"]],
-                textposition="top center",
+                # Tehran's neighbors crowd the space above it; the label goes to the empty east
+                textposition=["middle right" if pid == "IRN" else "top center" for pid in rows["place_id"]],
                 textfont=dict(size=14),
                 marker=dict(symbol=style["symbol"], size=sizes, color=colors, line=dict(width=1, color="white")),
                 name={"state": "State (at its capital)", "armed-group": "Armed group (at its base)",
@@ -607,8 +608,11 @@ def drone_path(transfers: pd.DataFrame, places: pd.DataFrame,
                        showarrow=False, font=dict(size=11, color=LATER_COLOR))
     fig.update_layout(
         **base_layout(height=380, margin=dict(l=8, r=8, t=30, b=8), showlegend=False),
-        xaxis=dict(type="date", range=["2022-03-01", "2026-03-01"]),
-        yaxis=dict(categoryorder="array", categoryarray=stage_order[::-1], title=None, automargin=True),
+        xaxis=dict(type="date", range=["2022-03-01", "2026-03-01"], dtick="M12", tickformat="%Y", tickangle=0,
+                   tickfont=dict(size=11)),
+        yaxis=dict(categoryorder="array", categoryarray=stage_order[::-1], title=None, automargin=True,
+                   # two short lines per stage leave a phone's width to the dates
+                   tickvals=stage_order, ticktext=[wrap(esc(stage), 16) for stage in stage_order]),
         meta={"edition": "drone-path"},
     )
     return fig

@@ -9,7 +9,8 @@
   var DARK_COLORS = {
     "#0072b2": "#56b4e9", "#c24e00": "#f0883e", "#d55e00": "#f0883e", "#b07800": "#e6a700",
     "#007a5a": "#2fc29a", "#767676": "#a6a6a6", "#777777": "#a6a6a6", "#666666": "#aaaaaa",
-    "#555555": "#b8b8b8", "#444444": "#d0d0d0", "#1a1a1a": "#f2f2f2", "#ffffff": "#14181e", "white": "#14181e"
+    "#555555": "#b8b8b8", "#444444": "#d0d0d0", "#1a1a1a": "#f2f2f2", "#ffffff": "#14181e", "white": "#14181e",
+    "#b2182b": "#f4727f", "#2166ac": "#6cb0f0"
   };
   var INK = { light: "#222832", dark: "#e6e9ec" };
 
@@ -384,6 +385,12 @@
     }
     return holder._spec;
   }
+  // A map drawn at a fixed height leaves bands of empty space on a narrow screen: shorten it.
+  function fitted(layout, width) {
+    if (!layout.geo || !layout.height) { return layout; }
+    var height = Math.round(Math.min(layout.height, Math.max(300, width * 0.7 + 130)));
+    return height === layout.height ? layout : Object.assign({}, layout, { height: height });
+  }
   function draw(holder) {
     var spec = specOf(holder);
     var target = holder.querySelector(".edition-plotly-canvas");
@@ -399,7 +406,7 @@
     var width = target.clientWidth || holder.clientWidth || 600;
     holder._width = width;
     var data = themedData(ctl ? ctl.data() : spec.data);
-    var layout = themed(ctl ? ctl.layout(width) : spec.layout || {});
+    var layout = themed(ctl ? ctl.layout(width) : fitted(spec.layout || {}, width));
     var config = Object.assign({ responsive: true, displaylogo: false }, spec.config || {}, {
       displayModeBar: false, scrollZoom: false,
       topojsonURL: contentRoot() + "_static/edition/topojson/"
