@@ -132,10 +132,10 @@ def test_exports_are_valid_and_match_the_seed(root: Path, built_html: Path, tabl
         assert 1 <= review["reviewRating"]["ratingValue"] <= 5
         assert [a["name"] for a in review["itemReviewed"]["author"]] == ["Daniel Byman", "Kenneth M. Pollack"]
         assert review["itemReviewed"]["text"] in whole
-    # the built site offers the same files for download
-    downloaded = {p.name: p for p in (built_html / "_downloads").rglob("*.jsonld")}
-    assert json.loads(downloaded["annotations.jsonld"].read_text(encoding="utf-8")) == collection
-    assert json.loads(downloaded["claims.jsonld"].read_text(encoding="utf-8")) == reviews
+    # the built site offers the same files for download, at stable addresses
+    downloaded = built_html / exports.DOWNLOADS
+    assert json.loads((downloaded / exports.ANNOTATIONS_FILE).read_text(encoding="utf-8")) == collection
+    assert json.loads((downloaded / exports.CLAIMS_FILE).read_text(encoding="utf-8")) == reviews
 
 
 def test_claims_ledger_lists_every_claim_with_its_verdict(built_html: Path, tables) -> None:

@@ -1,19 +1,209 @@
-"""Exports: annotations as W3C Web Annotation JSON-LD, claims as schema.org ClaimReview JSON-LD."""
+"""Exports: annotations as W3C Web Annotation JSON-LD, claims as schema.org ClaimReview JSON-LD.
+
+Both are written for other people's tools, so they carry nothing only this book can read: note
+text goes out as plain text and as HTML with every ``{cite:p}`key``` resolved to its outlet,
+title, date and link; every identifier is an absolute address under the published site; and
+each annotation targets the essay's canonical URL, where any Web Annotation client can anchor it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import json
+import re
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
+from edition import data, verdicts
 from edition import essay as essay_mod
-from edition import verdicts
+from edition.paths import DATA_DIR, ROOT
 
-EDITORS = "The editors of the annotated edition of \"The Persian-Russian Connection\""
+EDITORS = "Editors of the annotated edition of The Persian-Russian Connection"
 MOTIVATION = {"source": "linking", "context": "describing", "caveat": "assessing", "update": "commenting"}
+# What each verdict means, shown on the claims ledger beside its point on the 1-5 scale
+# (verdicts.RATING) and sent with every ClaimReview's rating.
+VERDICT_MEANING = {
+    "supported": "the evidence the editors found bears the claim out",
+    "borne-out": "what happened matches what the forecast or prescription said",
+    "partly-supported": "part of the claim holds and part does not, or it holds only with a qualification",
+    "partly": "part of what the forecast said came about, or it came about only in part",
+    "overtaken-by-events": "sound or arguable when made, but what happened after October 2023 changed the picture",
+    "too-early": "the evidence up to the edition's cut-off cannot yet settle the forecast",
+    "condition-not-met": "the condition of a conditional claim has not arisen, so what it predicts cannot be judged",
+    "contested": "credible sources disagree, and the evidence does not settle it",
+    "unsupported": "the editors found no evidence for the claim (which is not evidence against it)",
+    "not-borne-out": "what happened contradicts what the forecast or prescription said",
+}
+CONTENT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+DOWNLOADS = "downloads"  # the site folder that holds every export and the data package
+ANNOTATIONS_FILE = "annotations.jsonld"
+CLAIMS_FILE = "claims.jsonld"
+CITE_ROLE_RE = data.CITE_RE
+ANY_ROLE_RE = re.compile(r"\{[A-Za-z][\w:.-]*\}`[^`]*`")
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December"]
 
+
+class ExportError(ValueError):
+    """A note cannot be exported as it stands; the message names the row and the problem."""
+
+
+def site_url(root: Path = ROOT) -> str:
+    """The published address of the book (``html.baseurl`` in _config.yml), ending in '/'."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    base = str(config["html"]["baseurl"])
+    return base if base.endswith("/") else base + "/"
+
+
+# --- citations -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reference:
+    """What a reader needs to find a source: outlet, title, date as precise as known, link."""
+
+    key: str
+    outlet: str
+    title: str
+    date: str
+    url: str
+
+    def text(self) -> str:
+        parts = [self.outlet, f"\u201c{self.title}\u201d", self.date, self.url]
+        return ", ".join(p for p in parts if p)
+
+    def html(self) -> str:
+        title = f"\u201c<a href=\"{html.escape(self.url, quote=True)}\">{html.escape(self.title)}</a>\u201d"
+        parts = [html.escape(self.outlet), title, html.escape(self.date)]
+        return f'<cite data-key="{html.escape(self.key, quote=True)}">' + ", ".join(p for p in parts if p) + "</cite>"
+
+
+LATEX_ESCAPES = {r"\&": "&", r"\%": "%", r"\_": "_", r"\$": "$", r"\#": "#"}
+
+
+def _plain(latex: str) -> str:
+    """A BibTeX field as plain text: case-protecting braces dropped, the simple escapes resolved.
+    Anything else LaTeX (a command) is refused rather than passed on to readers."""
+    text = latex
+    for escape, char in LATEX_ESCAPES.items():
+        text = text.replace(escape, char)
+    if "\\" in text:
+        raise ExportError(f"bibliography field {latex!r} holds a LaTeX command the exports cannot render")
+    return text.replace("{", "").replace("}", "").strip()
+
+
+def _date_of(fields: dict) -> str:
+    year = fields.get("year", "").strip()
+    if not year:
+        return "undated"
+    month = fields.get("month", "").strip().lower()[:3]
+    names = {m[:3].lower(): m for m in MONTH_NAMES}
+    day = fields.get("day", "").strip()
+    return " ".join(p for p in [day if month else "", names.get(month, ""), year] if p)
+
+
+def references(data_dir: Path = DATA_DIR) -> dict[str, Reference]:
+    """Every bibliography entry as a Reference, by key."""
+    found = {}
+    for key, entry in data.load_bibliography(data_dir).entries.items():
+        fields = dict(entry.fields)
+        found[key] = Reference(key=key, outlet=_plain(fields.get("howpublished", "")),
+                               title=_plain(fields.get("title", "")), date=_date_of(fields),
+                               url=fields.get("url", "").strip())
+    return found
+
+
+def resolve_note(note: str, refs: dict[str, Reference], where: str) -> tuple[str, str]:
+    """A note's text as (plain text, HTML), citations resolved. Any other MyST role is an error."""
+    leftover = ANY_ROLE_RE.search(CITE_ROLE_RE.sub("", note))
+    if leftover:
+        raise ExportError(f"{where}: note uses {leftover.group(0)!r}, which the exports cannot resolve; "
+                          "only {cite:p} citations may appear in a note")
+
+    def cited(match: re.Match) -> list[Reference]:
+        keys = [k.strip() for k in match.group(1).split(",") if k.strip()]
+        missing = [k for k in keys if k not in refs]
+        if missing:
+            raise ExportError(f"{where}: cites {', '.join(missing)}, not in {data.BIB_FILE}")
+        return [refs[k] for k in keys]
+
+    plain_parts, html_parts, last = [], [], 0
+    for match in CITE_ROLE_RE.finditer(note):
+        between = note[last:match.start()]
+        plain_parts.append(between)
+        html_parts.append(html.escape(between, quote=False))
+        sources = cited(match)
+        plain_parts.append("(" + "; ".join(r.text() for r in sources) + ")")
+        html_parts.append("(" + "; ".join(r.html() for r in sources) + ")")
+        last = match.end()
+    plain_parts.append(note[last:])
+    html_parts.append(html.escape(note[last:], quote=False))
+    return "".join(plain_parts).strip(), "<p>" + "".join(html_parts).strip() + "</p>"
+
+
+# --- when each note was written and last changed -----------------------------------------------------
+
+def _iso(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(int(timestamp), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return result.stdout
+
+
+def row_dates(path: Path, root: Path = ROOT) -> dict[str, tuple[str, str]]:
+    """(created, modified) of each row of a CSV table, keyed by its first column, from git history.
+
+    created is the author time of the commit that first added a line starting with the row's id;
+    modified is the author time of the commit that last changed the row's line (``git blame``).
+    A row not yet committed, a checkout without git, or a shallow clone (whose history is cut)
+    fall back to the file's modification time: clone with full history for exact dates.
+    """
+    fallback = _iso(path.stat().st_mtime)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    ids = [line.split(",", 1)[0] for line in lines[1:] if line]
+    rel = str(path.resolve().relative_to(root.resolve()))
+    shallow = _git(root, "rev-parse", "--is-shallow-repository")
+    if shallow is None or shallow.strip() != "false":
+        return {row_id: (fallback, fallback) for row_id in ids}
+    created: dict[str, str] = {}
+    log = _git(root, "log", "--reverse", "--no-color", "--format=%x00%at", "-p", "--unified=0", "--", rel) or ""
+    when = None
+    for line in log.split("\n"):
+        if line.startswith("\x00"):
+            when = _iso(float(line[1:]))
+        elif line.startswith("+") and not line.startswith("+++") and when:
+            created.setdefault(line[1:].split(",", 1)[0], when)
+    modified: dict[str, str] = {}
+    blame = _git(root, "blame", "--line-porcelain", "--", rel) or ""
+    commit_time = None
+    uncommitted = False
+    for line in blame.split("\n"):
+        if re.match(r"^[0-9a-f]{40} ", line):
+            uncommitted = line.startswith("0" * 40)
+        elif line.startswith("author-time "):
+            commit_time = _iso(float(line.split()[1]))
+        elif line.startswith("\t"):
+            row_id = line[1:].split(",", 1)[0]
+            modified[row_id] = fallback if uncommitted else commit_time
+    dates = {}
+    for row_id in ids:
+        made = created.get(row_id, fallback)
+        changed = modified.get(row_id, fallback)
+        dates[row_id] = (made, max(made, changed))
+    return dates
+
+
+# --- W3C Web Annotation ------------------------------------------------------------------------------
 
 def _selector(row: Any) -> dict[str, str]:
     selector = {"type": "TextQuoteSelector", "exact": row.exact}
@@ -24,46 +214,132 @@ def _selector(row: Any) -> dict[str, str]:
     return selector
 
 
-def web_annotations(annotations: pd.DataFrame, essay: essay_mod.Essay) -> dict[str, Any]:
-    """An AnnotationCollection whose items target the essay's canonical URL by text-quote selectors."""
-    source = essay.provenance.canonical_url
+def annotations_url(site: str) -> str:
+    return f"{site}{DOWNLOADS}/{ANNOTATIONS_FILE}"
+
+
+def web_annotations(annotations: pd.DataFrame, essay: essay_mod.Essay, site: str | None = None,
+                    dates: dict[str, tuple[str, str]] | None = None,
+                    refs: dict[str, Reference] | None = None) -> dict[str, Any]:
+    """An AnnotationCollection with one embedded AnnotationPage of every note, targeting the essay's
+    canonical URL by text-quote selectors."""
+    site = site or site_url()
+    dates = dates if dates is not None else row_dates(DATA_DIR / "annotations.csv")
+    refs = refs if refs is not None else references()
+    collection_id = annotations_url(site)
+    page_id = f"{collection_id}#page-1"
+    creator = {"type": "Organization", "name": EDITORS, "homepage": site}
     items = []
     for row in annotations.itertuples():
-        body = [{"type": "TextualBody", "value": row.note, "format": "text/markdown", "purpose": MOTIVATION[row.kind]}]
-        body.append({"type": "TextualBody", "value": row.kind, "purpose": "tagging"})
+        where = f"data/annotations.csv, annotation {row.annotation_id}, field 'note'"
+        plain, markup = resolve_note(row.note, refs, where)
+        purpose = MOTIVATION[row.kind]
+        created, modified = dates[row.annotation_id]
         item = {
-            "id": f"urn:persian-russian-connection:annotation:{row.annotation_id}",
+            "id": f"{collection_id}#{row.annotation_id}",
             "type": "Annotation",
-            "motivation": MOTIVATION[row.kind],
-            "creator": {"type": "Organization", "name": EDITORS},
-            "body": body,
-            "target": {"source": source, "selector": _selector(row)},
+            "motivation": purpose,
+            "created": created,
+            "modified": modified,
+            "creator": creator,
+            "rights": CONTENT_LICENSE,
+            "body": [
+                {"type": "Choice", "items": [
+                    {"type": "TextualBody", "value": plain, "format": "text/plain", "language": "en",
+                     "purpose": purpose},
+                    {"type": "TextualBody", "value": markup, "format": "text/html", "language": "en",
+                     "purpose": purpose},
+                ]},
+                {"type": "TextualBody", "value": row.kind, "purpose": "tagging"},
+            ],
+            "target": {"source": essay.provenance.canonical_url, "selector": _selector(row)},
         }
         if row.kind == "update" and not pd.isna(row.event_date):
             item["dcterms:temporal"] = row.event_date.date().isoformat()
         items.append(item)
+    label = f"Annotations on \u201c{essay.provenance.title}\u201d by {essay.provenance.publisher}"
+    all_dates = [d for pair in dates.values() for d in pair] or [_iso(0)]
     return {
         "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": "urn:persian-russian-connection:annotations",
+        "id": collection_id,
         "type": "AnnotationCollection",
-        "label": f"Annotations on '{essay.provenance.title}'",
+        "label": label,
+        "creator": creator,
+        "created": min(d for d, _ in dates.values()) if dates else all_dates[0],
+        "modified": max(all_dates),
+        "rights": CONTENT_LICENSE,
         "total": len(items),
-        "first": {"type": "AnnotationPage", "items": items},
+        "first": {
+            "id": page_id,
+            "type": "AnnotationPage",
+            "partOf": collection_id,
+            "startIndex": 0,
+            "items": items,
+        },
+        "last": page_id,
     }
 
 
-def claim_reviews(claims: pd.DataFrame, essay: essay_mod.Essay) -> list[dict[str, Any]]:
-    """One schema.org ClaimReview per claim, rated by its one verdict (``verdicts.claim_verdicts``)."""
+# --- schema.org ClaimReview ------------------------------------------------------------------------
+
+def page_url(site: str, page: str) -> str:
+    return f"{site}{page}.html"
+
+
+def claim_anchor(claim_id: str, paragraph: int, annotations: pd.DataFrame, mode: str) -> str:
+    """The in-page anchor a claim's review points at: its first margin note (which explains the
+    status), or, in excerpt mode where notes are not shown, its paragraph."""
+    notes = annotations[annotations["claim_id"] == claim_id]["annotation_id"].tolist()
+    if mode == "full" and notes:
+        return f"note-{notes[0].lower()}"
+    return f"essay-p{paragraph}"
+
+
+def claim_dates(claims: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """(published, modified) of each claim's review: when its row in claims.csv was first committed,
+    and when that row or the scorecard row that judges it last changed (see :func:`row_dates`)."""
+    ledger = row_dates(DATA_DIR / "claims.csv")
+    scored = row_dates(DATA_DIR / "scorecard.csv")
+    dates = {}
+    for row in claims.itertuples():
+        published, modified = ledger[row.claim_id]
+        if row.judged_in != "ledger" and row.judged_in in scored:
+            modified = max(modified, scored[row.judged_in][1])
+        dates[row.claim_id] = (published, modified)
+    return dates
+
+
+def claim_reviews(claims: pd.DataFrame, essay: essay_mod.Essay, site: str | None = None,
+                  pages: dict[int, str] | None = None, annotations: pd.DataFrame | None = None,
+                  mode: str = "full", dates: dict[str, tuple[str, str]] | None = None) -> list[dict[str, Any]]:
+    """One schema.org ClaimReview per claim of the essay, rated by its one verdict (the frame
+    ``verdicts.claim_verdicts`` gives), each addressed to the page that shows the claim."""
+    site = site or site_url()
+    dates = dates if dates is not None else claim_dates(claims)
+    pages = pages if pages is not None else {
+        n: f"chapters/{stem}" for n, stem in essay_mod.paragraph_pages(ROOT / "chapters").items()}
+    if annotations is None:
+        annotations = data.load_tables()["annotations"]
     prov = essay.provenance
+    organisation = {"@type": "Organization", "name": EDITORS, "url": site}
     reviews = []
     for row in claims.itertuples():
+        if row.paragraph not in pages:
+            raise ExportError(f"data/claims.csv, claim {row.claim_id}: paragraph {row.paragraph} is on no page")
+        here = page_url(site, pages[row.paragraph])
         reviews.append({
             "@context": "https://schema.org",
             "@type": "ClaimReview",
+            "@id": f"{here}#claimreview-{row.claim_id.lower()}",
+            "url": f"{here}#{claim_anchor(row.claim_id, row.paragraph, annotations, mode)}",
             "identifier": row.claim_id,
             "claimReviewed": row.summary,
-            "datePublished": row.evidence_to.date().isoformat() if not pd.isna(row.evidence_to) else prov.published[:10],
-            "author": {"@type": "Organization", "name": EDITORS},
+            "datePublished": dates[row.claim_id][0][:10],
+            "dateModified": dates[row.claim_id][1][:10],
+            "inLanguage": "en",
+            "author": organisation,
+            "publisher": organisation,
+            "license": CONTENT_LICENSE,
             "itemReviewed": {
                 "@type": "Claim",
                 "author": [{"@type": "Person", "name": name} for name in prov.authors],
@@ -76,9 +352,17 @@ def claim_reviews(claims: pd.DataFrame, essay: essay_mod.Essay) -> list[dict[str
             "reviewRating": {
                 "@type": "Rating", "ratingValue": verdicts.RATING[row.verdict], "bestRating": 5, "worstRating": 1,
                 "alternateName": verdicts.words(row.verdict),
+                "ratingExplanation": VERDICT_MEANING[row.verdict],
             },
         })
     return reviews
+
+
+def json_for_script(payload: Any) -> str:
+    """JSON to embed in an HTML ``<script type="application/ld+json">`` block: '<', '>' and '&'
+    escaped so that no text in the data can close the block or open markup."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def write(path: Path, payload: Any) -> bool:

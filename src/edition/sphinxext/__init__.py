@@ -12,7 +12,7 @@ from sphinx.errors import ConfigError
 
 from edition import data, essay
 from edition.paths import STATIC_DIR
-from edition.sphinxext import bibstyle, data_docs, editorial, essay_text, figure_panel
+from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel
 from edition.sphinxext import atomic_output, csp, inputs, notebook_downloads, page_assets, plotly_output, print_edition
 
 
@@ -59,6 +59,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     essay_text.setup(app)
     editorial.setup(app)
     data_docs.setup(app)
+    downloads.setup(app)
     figure_panel.setup(app)
     plotly_output.setup(app)
     notebook_downloads.setup(app)

@@ -1,26 +1,17 @@
-"""Data appendix glue: a data dictionary generated from datapackage.json, and the package zip."""
+"""Data appendix glue: a data dictionary generated from datapackage.json, and whole tables."""
 
 from __future__ import annotations
 
-import io
-import zipfile
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
 
 from edition import data
-from edition.paths import DATA_DIR, ROOT
+from edition.paths import DATA_DIR
 from edition.sphinxext import doctable
-
-ZIP_NAME = "persian-russian-connection-data.zip"
-GENERATED = ROOT / "_build" / "generated"
-ZIP_PATH = GENERATED / ZIP_NAME
-
 
 def constraint_text(field: dict) -> str:
     """The field's constraints in words: required, unique, enum, range, pattern."""
@@ -116,36 +107,7 @@ class DataTableDirective(SphinxDirective):
         return [doctable.table("edition-data-table", headers, [10] * len(headers), rows)]
 
 
-def write_package_zip(app: Sphinx, config: Config) -> None:
-    """Zip the whole Data Package (descriptor, tables, bibliography) for the appendix's download link."""
-    descriptor = data.read_descriptor(DATA_DIR)
-    files = [data.PACKAGE_FILE, data.BIB_FILE] + [r["path"] for r in descriptor["resources"]]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name in files:
-            # a fixed timestamp keeps the archive byte-identical across builds of the same data
-            info = zipfile.ZipInfo(f"data/{name}", date_time=(2023, 10, 26, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, (DATA_DIR / name).read_bytes())
-    # rewrite only on change, so an unchanged book does not re-read the appendix
-    if not ZIP_PATH.exists() or ZIP_PATH.read_bytes() != buffer.getvalue():
-        ZIP_PATH.parent.mkdir(parents=True, exist_ok=True)
-        ZIP_PATH.write_bytes(buffer.getvalue())
-
-
-def write_exports(app: Sphinx, config: Config) -> None:
-    """The annotation and claim exports the ledger page offers for download."""
-    from edition import essay, exports, verdicts
-
-    tables = data.load_tables()
-    parsed = essay.load()
-    exports.write(GENERATED / "annotations.jsonld", exports.web_annotations(tables["annotations"], parsed))
-    exports.write(GENERATED / "claims.jsonld", exports.claim_reviews(verdicts.claim_verdicts(tables), parsed))
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("data-dictionary", DataDictionaryDirective)
     app.add_directive("data-table", DataTableDirective)
-    app.connect("config-inited", write_package_zip)
-    app.connect("config-inited", write_exports)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
