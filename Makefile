@@ -23,11 +23,13 @@ help:
 	@echo "make clean  - remove the built book (keeps the execution cache)"
 	@echo "make plotly-bundle - rebuild the vendored plotly.js bundle (npm registry needed; see tools/plotly-bundle)"
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+$(STAMP): requirements.txt constraints.txt pyproject.toml requirements-cffconvert.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	test -x $(VENV)/cffconvert/bin/python || $(PYTHON) -m venv $(VENV)/cffconvert
+	$(VENV)/cffconvert/bin/python -m pip install --quiet -r requirements-cffconvert.txt
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -427,3 +427,64 @@ def test_created_and_modified_come_from_each_rows_history(tmp_path: Path) -> Non
     assert dates == {"A01-1": ("2026-11-20T10:00:00Z", "2026-11-25T12:30:00Z"),
                      "A01-2": ("2026-11-20T10:00:00Z", "2026-11-20T10:00:00Z"),
                      "A01-3": ("2026-11-25T12:30:00Z", "2026-11-25T12:30:00Z")}
+
+
+# --- CITATION.cff through the Citation File Format project's converter -----------------------------
+
+CFFCONVERT = Path(sys.executable).parent.parent / "cffconvert" / "bin" / "cffconvert"
+
+
+def test_citation_cff_converts_to_bibtex_with_the_editors_as_one_entity(root: Path) -> None:
+    import yaml
+    from pybtex.database import parse_string
+
+    assert CFFCONVERT.is_file(), f"{CFFCONVERT} missing: `make install` creates it (requirements-cffconvert.txt)"
+    citation = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["type"] == "dataset"
+    assert citation["license"] == ["MIT", "CC-BY-4.0"]
+    ((author),) = citation["authors"]
+    assert set(author) <= {"name", "website", "alias", "email", "address"} and "family-names" not in author
+
+    checked = subprocess.run([str(CFFCONVERT), "-i", str(root / "CITATION.cff"), "--validate"],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    converted = subprocess.run([str(CFFCONVERT), "-i", str(root / "CITATION.cff"), "-f", "bibtex"],
+                               capture_output=True, text=True)
+    assert converted.returncode == 0, converted.stderr
+    entry = next(iter(parse_string(converted.stdout, "bibtex").entries.values()))
+    (person,) = entry.persons["author"]
+    # one entity: no given or middle name for a style to abbreviate, and the parts rejoin to the name
+    assert person.first_names == [] and person.middle_names == [], person
+    assert " ".join(person.prelast_names + person.last_names) == author["name"]
+    assert entry.fields["title"] == citation["title"]
+
+
+def test_the_entity_check_catches_a_group_read_as_a_person(root: Path, tmp_path: Path) -> None:
+    from pybtex.database import parse_string
+
+    old = tmp_path / "CITATION.cff"
+    old.write_text((root / "CITATION.cff").read_text(encoding="utf-8").replace(
+        "the editors of the annotated", "The editors of the annotated"), encoding="utf-8")
+    converted = subprocess.run([str(CFFCONVERT), "-i", str(old), "-f", "bibtex"], capture_output=True, text=True)
+    (person,) = next(iter(parse_string(converted.stdout, "bibtex").entries.values())).persons["author"]
+    assert person.first_names == ["The"]  # what the previous name gave BibTeX: a person called "The"
+
+
+# --- the two extension markup errors, fixed in the written pages ------------------------------------
+
+def test_no_paragraph_inside_summary_and_no_aria_controls_on_labels(built_html: Path) -> None:
+    toggles = labels = 0
+    for page in built_html.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for summary in soup.select("summary"):
+            # <summary> admits phrasing content only (HTML Living Standard)
+            assert not summary.find(["p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6"]), \
+                f"{page.relative_to(built_html)}: {summary}"
+            toggles += bool(summary.select("span.admonition-title"))
+        for label in soup.select("label.sd-tab-label"):
+            labels += 1
+            assert not label.has_attr("aria-controls"), f"{page.relative_to(built_html)}: {label}"
+            radio = soup.find(id=label["for"])
+            assert radio.name == "input" and soup.find(id=radio["aria-controls"]) is not None, label["for"]
+            assert "sd-tab-content" in soup.find(id=radio["aria-controls"])["class"]
+    assert toggles > 10 and labels > 10  # both fixes were exercised

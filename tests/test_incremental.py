@@ -53,7 +53,7 @@ def test_an_edited_note_reaches_its_page_and_the_export_without_a_clean_build(ro
     assert second.returncode == 0, second.stdout[-4000:] + second.stderr[-4000:]
     page = (book / "_build" / "html" / "chapters" / "04-role-reversal.html").read_text(encoding="utf-8")
     assert "incrementally rebuilt." in page, "the edited note is not on its chapter's page"
-    export = (book / "_build" / "generated" / "annotations.jsonld").read_text(encoding="utf-8")
+    export = (book / "_build" / "html" / "downloads" / "annotations.jsonld").read_text(encoding="utf-8")
     assert "incrementally rebuilt." in export, "the edited note is not in the annotation export"
     added, changed, removed = environment_update(second.stdout)
     assert changed >= 1 and added == 0

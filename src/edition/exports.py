@@ -40,6 +40,7 @@ VERDICT_MEANING = {
     "unsupported": "the editors found no evidence for the claim (which is not evidence against it)",
     "not-borne-out": "what happened contradicts what the forecast or prescription said",
 }
+PRECISION_CHARS = {"day": 10, "month": 7, "year": 4}
 CONTENT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 DOWNLOADS = "downloads"  # the site folder that holds every export and the data package
 ANNOTATIONS_FILE = "annotations.jsonld"
@@ -254,8 +255,9 @@ def web_annotations(annotations: pd.DataFrame, essay: essay_mod.Essay, site: str
             ],
             "target": {"source": essay.provenance.canonical_url, "selector": _selector(row)},
         }
-        if row.kind == "update" and not pd.isna(row.event_date):
-            item["dcterms:temporal"] = row.event_date.date().isoformat()
+        if not pd.isna(row.event_date):  # the latest development the note reports, as precisely as known
+            precision = getattr(row, "event_date_precision", "day")
+            item["dcterms:temporal"] = row.event_date.date().isoformat()[:PRECISION_CHARS.get(precision, 10)]
         items.append(item)
     label = f"Annotations on \u201c{essay.provenance.title}\u201d by {essay.provenance.publisher}"
     all_dates = [d for pair in dates.values() for d in pair] or [_iso(0)]

@@ -13,7 +13,9 @@ from sphinx.errors import ConfigError
 from edition import data, essay
 from edition.paths import STATIC_DIR
 from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel
-from edition.sphinxext import atomic_output, csp, inputs, notebook_downloads, page_assets, plotly_output, print_edition
+from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel
+from edition.sphinxext import atomic_output, csp, inputs, markup_fixes, notebook_downloads, page_assets, plotly_output
+from edition.sphinxext import print_edition
 
 
 def check_inputs(app: Sphinx, config: Config) -> None:
@@ -60,6 +62,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     editorial.setup(app)
     data_docs.setup(app)
     downloads.setup(app)
+    markup_fixes.setup(app)
     figure_panel.setup(app)
     plotly_output.setup(app)
     notebook_downloads.setup(app)
