@@ -28,7 +28,7 @@ from pyld import jsonld
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from edition import data, essay, exports
+from edition import data, essay, exports, verdicts
 from edition.sphinxext import downloads
 from test_data import TODAY
 from test_html import soup_of
@@ -238,13 +238,19 @@ def test_bodies_are_plain_text_and_html_with_sources_spelled_out(collection: dic
         assert item["created"] <= item["modified"]
 
 
-def test_a_note_with_a_role_the_exports_cannot_resolve_is_an_error() -> None:
+def test_every_form_of_data_text_is_resolved_and_nothing_else_passes() -> None:
     refs = exports.references()
     key = next(iter(refs))
-    plain, markup = exports.resolve_note(f"Said so {{cite:p}}`{key}`.", refs, "here")
-    assert refs[key].url in plain and f'href="{refs[key].url}"' in markup
-    with pytest.raises(exports.ExportError, match=r"here: note uses '\{para\}`6`'"):
-        exports.resolve_note("See {para}`6`.", refs, "here")
+    plain, markup = exports.resolve_note(
+        f"Said so {{cite:p}}`{key}`; {{cite:t}}`{key}` agrees on {{term}}`Shahed` in {{para}}`6`, *twice*.",
+        refs, "here", para_url=lambda n: f"https://example.org/p#essay-p{n}")
+    ref = refs[key]
+    assert plain == f"Said so ({ref.text()}); {ref.text()} agrees on Shahed in \u00b66, twice."
+    soup = BeautifulSoup(markup, "html.parser")
+    assert [a["href"] for a in soup.select("a")] == [ref.url, ref.url, "https://example.org/p#essay-p6"]
+    assert soup.select_one("em").get_text() == "twice" and "{" not in soup.get_text()
+    with pytest.raises(exports.ExportError, match=r"here: note uses '\{doc\}`intro`'"):
+        exports.resolve_note("See {doc}`intro`.", refs, "here")
     with pytest.raises(exports.ExportError, match="cites no-such-key"):
         exports.resolve_note("{cite:p}`no-such-key`", refs, "here")
 
@@ -253,7 +259,8 @@ def test_the_served_exports_are_what_the_data_gives(built_html: Path, collection
     site = exports.site_url()
     assert collection == exports.web_annotations(tables["annotations"], essay.load(), site=site)
     served = json.loads((built_html / exports.DOWNLOADS / exports.CLAIMS_FILE).read_text(encoding="utf-8"))
-    assert served == exports.claim_reviews(tables["claims"], essay.load(), site=site, annotations=tables["annotations"])
+    assert served == exports.claim_reviews(verdicts.claim_verdicts(tables), essay.load(), site=site,
+                                           annotations=tables["annotations"])
 
 
 # --- anchoring: a Hypothesis-style text-quote matcher ------------------------------------------------
@@ -317,7 +324,8 @@ def embedded_reviews(soup: BeautifulSoup) -> list[dict]:
 def test_each_page_embeds_the_claim_reviews_of_the_claims_it_shows(root: Path, built_html: Path, tables) -> None:
     site = exports.site_url()
     pages = essay.paragraph_pages(root / "chapters")
-    claims = tables["claims"].set_index("claim_id")
+    claims = verdicts.claim_verdicts(tables).set_index("claim_id")
+    dates = exports.claim_dates(claims.reset_index())
     seen = {}
     for stem in sorted(set(pages.values())):
         page = f"chapters/{stem}"
@@ -334,11 +342,12 @@ def test_each_page_embeds_the_claim_reviews_of_the_claims_it_shows(root: Path, b
             assert review["url"].startswith(here) and soup.find(id=review["url"][len(here):]), review["url"]
             assert review["@id"].startswith(here) and review["@id"] != review["url"]
             assert review["claimReviewed"] == row["summary"]
-            assert review["datePublished"] == row["judged_date"].date().isoformat()
+            assert review["datePublished"] == dates[claim][0][:10] <= review["dateModified"] == dates[claim][1][:10]
             assert review["author"] == {"@type": "Organization", "name": exports.EDITORS, "url": site}
             rating = review["reviewRating"]
             assert rating["@type"] == "Rating" and rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
-            assert rating["alternateName"] == row["status"].replace("-", " ")
+            assert rating["alternateName"] == verdicts.words(row["verdict"])
+            assert rating["ratingValue"] == verdicts.RATING[row["verdict"]]
             item = review["itemReviewed"]
             assert item["@type"] == "Claim" and item["appearance"]["url"] == essay.load().provenance.canonical_url
             assert item["text"] == row["exact"]
@@ -357,9 +366,9 @@ def test_the_ledger_page_describes_the_rating_scale(built_html: Path) -> None:
     soup = soup_of(built_html, "chapters/claims-ledger")
     rows = [[cell.get_text(strip=True) for cell in row.select("td")]
             for row in soup.select("table.edition-rating-scale tbody tr")]
-    assert rows == [[str(value), status.replace("-", " "), exports.STATUS_MEANING[status]]
-                    for status, value in sorted(exports.STATUS_RATING.items(), key=lambda item: -item[1])]
-    assert sorted(exports.STATUS_RATING.values()) == [1, 2, 3, 4, 5]
+    assert rows == [[str(value), verdicts.words(verdict), exports.VERDICT_MEANING[verdict]]
+                    for verdict, value in sorted(verdicts.RATING.items(), key=lambda item: -item[1])]
+    assert set(verdicts.RATING.values()) == {1, 2, 3, 4, 5} and set(exports.VERDICT_MEANING) == set(verdicts.RATING)
 
 
 # --- the Data Package where it lands ----------------------------------------------------------------

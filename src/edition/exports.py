@@ -15,12 +15,12 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 import yaml
 
-from edition import data, verdicts
+from edition import data, datatext, verdicts
 from edition import essay as essay_mod
 from edition.paths import DATA_DIR, ROOT
 
@@ -45,8 +45,6 @@ CONTENT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 DOWNLOADS = "downloads"  # the site folder that holds every export and the data package
 ANNOTATIONS_FILE = "annotations.jsonld"
 CLAIMS_FILE = "claims.jsonld"
-CITE_ROLE_RE = data.CITE_RE
-ANY_ROLE_RE = re.compile(r"\{[A-Za-z][\w:.-]*\}`[^`]*`")
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                "October", "November", "December"]
 
@@ -119,32 +117,48 @@ def references(data_dir: Path = DATA_DIR) -> dict[str, Reference]:
     return found
 
 
-def resolve_note(note: str, refs: dict[str, Reference], where: str) -> tuple[str, str]:
-    """A note's text as (plain text, HTML), citations resolved. Any other MyST role is an error."""
-    leftover = ANY_ROLE_RE.search(CITE_ROLE_RE.sub("", note))
-    if leftover:
-        raise ExportError(f"{where}: note uses {leftover.group(0)!r}, which the exports cannot resolve; "
-                          "only {cite:p} citations may appear in a note")
+def resolve_note(note: str, refs: dict[str, Reference], where: str,
+                 para_url: Callable[[int], str] | None = None) -> tuple[str, str]:
+    """A note's data text (src/edition/datatext.py) as (plain text, HTML), for any client.
 
-    def cited(match: re.Match) -> list[Reference]:
-        keys = [k.strip() for k in match.group(1).split(",") if k.strip()]
-        missing = [k for k in keys if k not in refs]
-        if missing:
-            raise ExportError(f"{where}: cites {', '.join(missing)}, not in {data.BIB_FILE}")
-        return [refs[k] for k in keys]
-
-    plain_parts, html_parts, last = [], [], 0
-    for match in CITE_ROLE_RE.finditer(note):
-        between = note[last:match.start()]
-        plain_parts.append(between)
-        html_parts.append(html.escape(between, quote=False))
-        sources = cited(match)
-        plain_parts.append("(" + "; ".join(r.text() for r in sources) + ")")
-        html_parts.append("(" + "; ".join(r.html() for r in sources) + ")")
-        last = match.end()
-    plain_parts.append(note[last:])
-    html_parts.append(html.escape(note[last:], quote=False))
-    return "".join(plain_parts).strip(), "<p>" + "".join(html_parts).strip() + "</p>"
+    ``{cite:p}`` becomes the sources in parentheses and ``{cite:t}`` the sources in the sentence,
+    each as outlet, title, date (and in HTML a link); ``{para}`6``` becomes "¶6" (in HTML a link to
+    where the edition shows the paragraph); ``{term}`` its words; ``*words*`` emphasis. Anything
+    else in role form is an error rather than raw MyST in someone else's client.
+    """
+    plain: list[str] = []
+    markup: list[str] = []
+    for token in datatext.tokens(note):
+        if token.kind == "text":
+            leftover = datatext.ROLE_RE.search(token.content)
+            if leftover:
+                raise ExportError(f"{where}: note uses {leftover.group(0)!r}, which the exports cannot resolve; "
+                                  f"data text allows {', '.join('{' + r + '}' for r in datatext.ROLES)}")
+            plain.append(token.content)
+            markup.append(html.escape(token.content, quote=False))
+        elif token.kind in ("cite:p", "cite:t"):
+            keys = [k.strip() for k in token.content.split(",") if k.strip()]
+            missing = [k for k in keys if k not in refs]
+            if missing:
+                raise ExportError(f"{where}: cites {', '.join(missing)}, not in {data.BIB_FILE}")
+            texts = "; ".join(refs[k].text() for k in keys)
+            htmls = "; ".join(refs[k].html() for k in keys)
+            plain.append(f"({texts})" if token.kind == "cite:p" else texts)
+            markup.append(f"({htmls})" if token.kind == "cite:p" else htmls)
+        elif token.kind == "para":
+            label = f"\u00b6{int(token.content)}"
+            plain.append(label)
+            url = para_url(int(token.content)) if para_url else None
+            markup.append(f'<a href="{html.escape(url, quote=True)}">{label}</a>' if url else label)
+        elif token.kind == "term":
+            plain.append(token.content)
+            markup.append(html.escape(token.content, quote=False))
+        elif token.kind == "emphasis":
+            plain.append(token.content)
+            markup.append(f"<em>{html.escape(token.content, quote=False)}</em>")
+        else:
+            raise ExportError(f"{where}: note uses {{{token.kind}}}, which the exports cannot resolve")
+    return "".join(plain).strip(), "<p>" + "".join(markup).strip() + "</p>"
 
 
 # --- when each note was written and last changed -----------------------------------------------------
@@ -230,10 +244,14 @@ def web_annotations(annotations: pd.DataFrame, essay: essay_mod.Essay, site: str
     collection_id = annotations_url(site)
     page_id = f"{collection_id}#page-1"
     creator = {"type": "Organization", "name": EDITORS, "homepage": site}
+    pages = essay_mod.paragraph_pages(ROOT / "chapters")
+
+    def para_url(number: int) -> str | None:
+        return f"{page_url(site, 'chapters/' + pages[number])}#essay-p{number}" if number in pages else None
     items = []
     for row in annotations.itertuples():
         where = f"data/annotations.csv, annotation {row.annotation_id}, field 'note'"
-        plain, markup = resolve_note(row.note, refs, where)
+        plain, markup = resolve_note(row.note, refs, where, para_url=para_url)
         purpose = MOTIVATION[row.kind]
         created, modified = dates[row.annotation_id]
         item = {
