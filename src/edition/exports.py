@@ -34,7 +34,7 @@ VERDICT_MEANING = {
     "partly-supported": "part of the claim holds and part does not, or it holds only with a qualification",
     "partly": "part of what the forecast said came about, or it came about only in part",
     "overtaken-by-events": "sound or arguable when made, but what happened after October 2023 changed the picture",
-    "too-early": "the evidence up to the edition's cut-off cannot yet settle the forecast",
+    "too-early": "the evidence up to the edition’s cut-off cannot yet settle the forecast",
     "condition-not-met": "the condition of a conditional claim has not arisen, so what it predicts cannot be judged",
     "contested": "credible sources disagree, and the evidence does not settle it",
     "unsupported": "the editors found no evidence for the claim (which is not evidence against it)",
@@ -341,7 +341,7 @@ def claim_reviews(claims: pd.DataFrame, essay: essay_mod.Essay, site: str | None
     if annotations is None:
         annotations = data.load_tables()["annotations"]
     prov = essay.provenance
-    organisation = {"@type": "Organization", "name": EDITORS, "url": site}
+    organization = {"@type": "Organization", "name": EDITORS, "url": site}
     reviews = []
     for row in claims.itertuples():
         if row.paragraph not in pages:
@@ -357,8 +357,8 @@ def claim_reviews(claims: pd.DataFrame, essay: essay_mod.Essay, site: str | None
             "datePublished": dates[row.claim_id][0][:10],
             "dateModified": dates[row.claim_id][1][:10],
             "inLanguage": "en",
-            "author": organisation,
-            "publisher": organisation,
+            "author": organization,
+            "publisher": organization,
             "license": CONTENT_LICENSE,
             "itemReviewed": {
                 "@type": "Claim",
