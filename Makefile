@@ -38,9 +38,15 @@ book: $(STAMP)
 	$(BIN)/python -m edition.check
 	$(JB) build . --builder html $(JB_STRICT)
 
+# axe-core, which the browser tests inject into each page, pinned by tests/js/package-lock.json.
+JS_DEPS := tests/js/node_modules/.package-lock.json
+$(JS_DEPS): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund
+	touch $@
+
 # Two pytest workers (CI has 2 cores): the book builds in tests/test_build.py and the browser
 # tests run side by side; every test that uses the shared browser runs in one worker (conftest.py).
-test: book pdf
+test: book pdf $(JS_DEPS)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The print edition, printed by Debian's headless Chromium from the built HTML.

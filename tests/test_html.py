@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -26,10 +25,8 @@ def rendered_paragraphs(soup: BeautifulSoup) -> list[tuple[int, str, str]]:
     found = []
     for box in soup.select("div.essay-paragraph"):
         number = int(box.select_one(".essay-pnum-link").get_text().lstrip("¶"))
-        text_node = copy.copy(box.select_one(".essay-text"))
-        for marker in text_node.select(".anno-marker"):  # note numbers are not the essay's words
-            marker.decompose()
-        found.append((number, box["id"], text_node.get_text()))
+        # note markers draw their numbers with CSS, so the paragraph's text is the essay's alone
+        found.append((number, box["id"], box.select_one(".essay-text").get_text()))
     return found
 
 

@@ -12,7 +12,7 @@ from sphinx.errors import ConfigError
 
 from edition import data, essay
 from edition.paths import STATIC_DIR
-from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel
+from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel, pagemeta
 from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel
 from edition.sphinxext import atomic_output, csp, inputs, markup_fixes, notebook_downloads, page_assets, plotly_output
 from edition.sphinxext import print_edition
@@ -69,4 +69,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     inputs.setup(app)
     page_assets.setup(app)
     print_edition.setup(app)
+    pagemeta.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -31,6 +31,27 @@ def _tables() -> dict[str, pd.DataFrame]:
     return data.load_tables()
 
 
+class html_element(nodes.Element):
+    """An HTML element with a chosen tag and attributes (docutils' own nodes cannot carry
+    ``data-`` or ARIA attributes). Only the HTML builders write it; the edition builds HTML only."""
+
+
+def element(tag: str, *children: nodes.Node, classes: list[str] | None = None, ids: list[str] | None = None,
+            **attributes: str) -> html_element:
+    node = html_element("", *children, classes=classes or [], ids=ids or [])
+    node["tag"] = tag
+    node["attributes"] = {name.replace("_", "-"): value for name, value in attributes.items()}
+    return node
+
+
+def visit_html_element(self, node: html_element) -> None:
+    self.body.append(self.starttag(node, node["tag"], "", **node["attributes"]))
+
+
+def depart_html_element(self, node: html_element) -> None:
+    self.body.append(f"</{node['tag']}>")
+
+
 def note_label(paragraph: int, index: int) -> str:
     """A note's visible number: ¶6's third note is 6.3."""
     return f"{paragraph}.{index}"
@@ -41,6 +62,11 @@ def note_id(annotation_id: str) -> str:
     return f"note-{annotation_id.lower()}"
 
 
+def marker_id(annotation_id: str) -> str:
+    """The anchor of a note's marker in the essay's text: where the note links back to."""
+    return f"ref-{annotation_id.lower()}"
+
+
 def spans_of(text: str, notes: pd.DataFrame) -> list[tuple[int, int, list[int]]]:
     """(start, end, note positions) for each distinct anchored span, in reading order."""
     spans: dict[tuple[int, int], list[int]] = {}
@@ -48,6 +74,12 @@ def spans_of(text: str, notes: pd.DataFrame) -> list[tuple[int, int, list[int]]]
         start = text.index(exact)
         spans.setdefault((start, start + len(exact)), []).append(position)
     return sorted(((a, b, members) for (a, b), members in spans.items()), key=lambda s: (s[1], s[0]))
+
+
+def claim_verdicts() -> dict[str, str]:
+    """Each claim's verdict, as its notes show it."""
+    claims = _tables()["claims"]
+    return {row.claim_id: row.status for row in claims.itertuples() if isinstance(row.status, str) and row.status}
 
 
 def data_rows_sharing_sources(keys: list[str]) -> list[str]:
@@ -94,7 +126,7 @@ class EssayDirective(SphinxDirective):
             )
         _placed(self.env).setdefault(self.env.docname, []).extend(numbers)
 
-        outer = nodes.container(classes=["essay-excerpt", f"essay-mode-{mode}", "full-width"])
+        outer = nodes.container(classes=["essay-excerpt", f"essay-mode-{mode}"])
         label = nodes.paragraph(classes=["essay-source-label"])
         first, last = numbers[0], numbers[-1]
         span = f"¶{first}" if first == last else f"¶{first}–{last}"
@@ -133,9 +165,10 @@ class EssayDirective(SphinxDirective):
             box += text
         return box
 
-
     def _annotated_text(self, para: essay_mod.Paragraph, notes: pd.DataFrame) -> nodes.paragraph:
-        """The paragraph's text with anchored phrases highlighted and note numbers after them."""
+        """The paragraph's text, exactly the seed's: anchored phrases are spans that name their
+        notes (lit only while a note or its marker is hovered or focused), and each marker is an
+        empty link whose number CSS draws from ``data-note``, so no character is added to the text."""
         text = para.text
         out = nodes.paragraph(classes=["essay-text"])
         spans = spans_of(text, notes)
@@ -144,44 +177,57 @@ class EssayDirective(SphinxDirective):
         for a, b, members in spans:
             ends.setdefault(b, []).append(members)
         for left, right in zip(cuts, cuts[1:]):
-            covering = [(b - a, notes.loc[m[0], "kind"]) for a, b, m in spans if a <= left and right <= b]
+            covering = [(b - a, m) for a, b, m in spans if a <= left and right <= b]
             piece = text[left:right]
             if covering:
-                kind = min(covering)[1]  # the innermost span's kind styles the segment
-                out += nodes.inline(piece, piece, classes=["anno-hl", f"anno-{kind}"])
+                innermost = min(covering)[1]  # the innermost span's kind styles the segment
+                names = [f"anno-for-{notes.loc[m, 'annotation_id'].lower()}" for _, ms in covering for m in ms]
+                out += nodes.inline(piece, piece, classes=["anno-hl", f"anno-{notes.loc[innermost[0], 'kind']}", *names])
             else:
                 out += nodes.Text(piece)
             for members in ends.get(right, []):
-                marker = nodes.superscript(classes=["anno-marker"])
-                for i, position in enumerate(members):
+                group = element("sup", classes=["anno-marker"])
+                for position in members:
                     row = notes.loc[position]
-                    symbol, kind_name = KIND_LABEL[row["kind"]]
-                    if i:
-                        marker += nodes.Text(",")
-                    marker += nodes.reference(
-                        "", note_label(para.number, position + 1), refid=note_id(row["annotation_id"]),
-                        classes=["anno-ref", f"anno-{row['kind']}"], reftitle=kind_name,
+                    label = note_label(para.number, position + 1)
+                    group += element(
+                        "a", classes=["anno-ref", f"anno-{row['kind']}"], ids=[marker_id(row["annotation_id"])],
+                        href=f"#{note_id(row['annotation_id'])}", data_note=label,
+                        aria_label=f"Note {label}, {KIND_LABEL[row['kind']][1].lower()}",
                     )
-                out += marker
+                out += group
         return out
 
-    def _notes(self, para: essay_mod.Paragraph, notes: pd.DataFrame) -> nodes.container:
-        """The paragraph's notes, for the margin (wide screens) or a collapsible list (narrow)."""
-        box = nodes.container(classes=["essay-notes"])
-        box += nodes.raw("", f'<details class="essay-notes-toggle" open><summary>Notes on ¶{para.number} '
-                             f'({len(notes)})</summary>', format="html")
+    def _notes(self, para: essay_mod.Paragraph, notes: pd.DataFrame) -> nodes.Element:
+        """The paragraph's notes: in the page margin level with their markers on wide screens,
+        opened one at a time from a marker on narrow ones (notes.js); all listed without JavaScript."""
+        box = element("div", classes=["essay-notes"])
+        verdicts = claim_verdicts()
         for position, row in notes.iterrows():
             symbol, kind_name = KIND_LABEL[row["kind"]]
             anchor = note_id(row["annotation_id"])
-            note = nodes.container(classes=["essay-note", f"anno-{row['kind']}"], ids=[anchor], names=[anchor])
+            label = note_label(para.number, position + 1)
+            # "sidenote" lets the book theme fold its page contents away while notes fill the margin
+            note = element("div", classes=["essay-note", f"anno-{row['kind']}", "sidenote"], ids=[anchor],
+                           role="note", aria_label=f"Note {label}")
+            note["names"] = [anchor]
             self.state.document.note_explicit_target(note)
             head = nodes.paragraph(classes=["essay-note-head"])
-            head += nodes.inline("", note_label(para.number, position + 1), classes=["essay-note-number"])
+            head += element("a", nodes.Text(label), classes=["essay-note-number"],
+                            href=f"#{marker_id(row['annotation_id'])}",
+                            aria_label=f"{label}: back to the note's place in the essay")
             kind_text = f" {symbol} {kind_name}"
             if later_knowledge(row["event_date"]):  # from the date, whatever the note's kind
                 shown = row["event_date"].date().isoformat()[: {"year": 4, "month": 7}.get(row["event_date_precision"], 10)]
                 kind_text += f" · {shown} (after the essay)"
             head += nodes.inline("", kind_text, classes=["essay-note-kind"])
+            verdict = verdicts.get(row["claim_id"]) if not pd.isna(row["claim_id"]) else None
+            if verdict:
+                head += nodes.Text(" ")
+                head += element("span", element("span", nodes.Text("verdict on the claim: "), classes=["visually-hidden"]),
+                                nodes.Text(verdict.replace("-", " ")),
+                                classes=["essay-note-verdict", f"verdict-{verdict}"],
+                                title=f"The edition's verdict on claim {row['claim_id']}")
             note += head
             # data text: only the roles the edition defines, never parsed as MyST (edition.datatext)
             note += datatext.paragraph(row["note"], self, f"data/annotations.csv:{row['annotation_id']}")
@@ -196,7 +242,6 @@ class EssayDirective(SphinxDirective):
                                                   reftarget=f"row-{row_id.lower()}", refexplicit=True, refwarn=True)
                 note += refs
             box += note
-        box += nodes.raw("", "</details>", format="html")
         return box
 
 
@@ -316,6 +361,7 @@ def check_coverage(app: Sphinx, env: BuildEnvironment) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_essay_mode", "full", "env", [str])
+    app.add_node(html_element, html=(visit_html_element, depart_html_element))
     app.add_directive("essay", EssayDirective)
     app.add_directive("essay-front-matter", EssayFrontMatterDirective)
     app.add_role("para", ParaRole())

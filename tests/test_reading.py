@@ -1,0 +1,331 @@
+"""The reading surface in the browser: margin notes level with their words, quiet highlights,
+notes that open from their markers and link back, the essay's text unchanged, no layout shift,
+no sideways scrolling, and axe-core's accessibility rules on every page in both themes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from edition import data, essay
+from test_browser import browser, visit, wait_for_figures  # noqa: F401 (browser is a fixture)
+from test_html import toc_pages
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+METRICS = Path(__file__).resolve().parents[1] / "_build" / "reading-metrics.json"
+GAP = 8  # px between stacked notes (notes.js)
+
+
+def record(name: str, value) -> None:
+    """Keep a measured number for the report (written next to the screenshots)."""
+    metrics = json.loads(METRICS.read_text()) if METRICS.exists() else {}
+    metrics[name] = value
+    METRICS.parent.mkdir(parents=True, exist_ok=True)
+    METRICS.write_text(json.dumps(metrics, indent=2, sort_keys=True))
+
+
+@pytest.fixture(scope="module")
+def essay_pages(root: Path, built_html: Path) -> list[str]:
+    return [p for p in toc_pages(root) if 'class="essay-paragraph' in (built_html / f"{p}.html").read_text(encoding="utf-8")]
+
+
+@pytest.fixture(scope="module")
+def all_pages(root: Path) -> list[str]:
+    return toc_pages(root) + ["search", "genindex"]
+
+
+PLACEMENT = """() => {
+  const notes = [...document.querySelectorAll('.essay-note')].map(n => {
+    const key = n.id.replace(/^note-/, '');
+    const spans = [...document.querySelectorAll('.anno-for-' + CSS.escape(key))];
+    const rects = spans[spans.length - 1].getClientRects();
+    const line = rects[rects.length - 1];
+    const r = n.getBoundingClientRect();
+    const text = n.closest('.essay-paragraph').querySelector('.essay-text').getBoundingClientRect();
+    return {id: n.id, top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left, right: r.right,
+            line: line.top + scrollY, textRight: text.right, shown: getComputedStyle(n).visibility === 'visible'};
+  });
+  const paragraphs = [...document.querySelectorAll('.essay-paragraph')].map(p => {
+    const t = p.querySelector('.essay-text');
+    return {id: p.id, box: p.getBoundingClientRect().height,
+            text: t.getBoundingClientRect().height + parseFloat(getComputedStyle(t).marginBottom)};
+  });
+  return {notes, paragraphs, width: document.documentElement.clientWidth};
+}"""
+
+
+def test_margin_notes_sit_level_with_their_lines_or_just_below_the_note_above(browser, served_book, essay_pages) -> None:
+    level, pushed, counted = 0.0, 0.0, 0
+    for name in essay_pages:
+        page, errors, _ = visit(browser, f"{served_book}/{name}.html", width=1440, height=900)
+        wait_for_figures(page)
+        page.wait_for_timeout(200)
+        found = page.evaluate(PLACEMENT)
+        previous = None
+        for note in found["notes"]:
+            where = f"{name} {note['id']}"
+            assert note["shown"], f"{where}: note not shown"
+            assert note["left"] >= note["textRight"] + 8, f"{where}: note overlaps the essay's column"
+            assert note["right"] <= found["width"], f"{where}: note runs off the page"
+            distance = note["top"] - note["line"]
+            if previous is not None:
+                assert note["top"] >= previous["bottom"] + GAP - 1, f"{where}: overlaps the note above"
+            if abs(distance) <= 40:
+                level = max(level, abs(distance))
+            else:
+                # pushed down: then it starts right below the note above, and never above its line
+                assert previous is not None and distance > 0, f"{where}: {distance:.0f} px from its line"
+                assert note["top"] - previous["bottom"] <= GAP + 2, (
+                    f"{where}: {distance:.0f} px below its line but not directly below {previous['id']}")
+                pushed = max(pushed, distance)
+            previous = note
+            counted += 1
+        for para in found["paragraphs"]:
+            assert para["box"] <= para["text"] + 4, f"{name} {para['id']}: the essay's column grew to hold notes"
+        assert not errors, f"{name}: {errors}"
+        page.context.close()
+    assert counted == len(data.load_tables()["annotations"])
+    record("largest_level_note_distance_px", round(level, 1))
+    record("largest_pushed_note_distance_px", round(pushed, 1))
+
+
+LIT_SHARE = """() => {
+  let lit = 0, total = 0;
+  for (const p of document.querySelectorAll('.essay-text')) {
+    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode, n = node.textContent.length;
+      total += n;
+      for (let el = node.parentElement; el && el !== p.parentElement; el = el.parentElement) {
+        const s = getComputedStyle(el);
+        const bg = s.backgroundColor;
+        const tinted = bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent' && !el.classList.contains('essay-text');
+        if (tinted || s.textDecorationLine.includes('underline')) { lit += n; break; }
+      }
+    }
+  }
+  return {lit, total};
+}"""
+
+
+def test_highlights_are_quiet_until_a_note_or_its_marker_is_pointed_at(browser, served_book, essay_pages) -> None:
+    notes = data.load_tables()["annotations"].set_index("annotation_id")
+    lit_at_rest = total = 0
+    for name in essay_pages:
+        page, _, _ = visit(browser, f"{served_book}/{name}.html", width=1440, height=900)
+        wait_for_figures(page)
+        share = page.evaluate(LIT_SHARE)
+        lit_at_rest += share["lit"]
+        total += share["total"]
+        # pointing at a marker, focusing it, or pointing at the note lights exactly the note's words
+        keys = page.eval_on_selector_all(".anno-ref", "els => els.map(e => e.id.replace('ref-', ''))")
+        for i, key in enumerate(keys):
+            marker = page.locator(f"#ref-{key}")
+            how = ("hover", "focus", "note")[i % 3]
+            if how == "hover":
+                marker.hover()
+            elif how == "focus":
+                marker.focus()
+            else:
+                page.locator(f"#note-{key}").hover()
+            words = page.eval_on_selector_all(".anno-hl.is-lit", "els => els.map(e => e.textContent).join('')")
+            assert words == notes.loc[key.upper(), "exact"], f"{name} {key} ({how}): lit {words!r}"
+            page.mouse.move(0, 0)
+            page.evaluate("document.activeElement && document.activeElement.blur()")
+            assert page.locator(".anno-hl.is-lit").count() == 0, f"{name} {key}: still lit after leaving"
+        page.context.close()
+    assert total > 7_000  # the whole essay
+    record("highlighted_share_at_rest", lit_at_rest / total)
+    assert lit_at_rest / total < 0.01, f"{lit_at_rest / total:.1%} of the essay's text is highlighted at rest"
+
+
+def test_a_marker_leads_to_its_note_and_the_note_back_on_a_desktop(browser, served_book) -> None:
+    page, errors, _ = visit(browser, f"{served_book}/chapters/04-role-reversal.html", width=1440, height=900)
+    for key in ("a06-3", "a07-2", "a08-6"):
+        page.locator(f"#ref-{key}").scroll_into_view_if_needed()
+        page.locator(f"#ref-{key}").click()
+        assert page.evaluate("document.activeElement.id") == f"note-{key}"
+        assert page.locator(f"#note-{key}").is_visible()
+        top = page.evaluate(f"document.getElementById('note-{key}').getBoundingClientRect().top")
+        assert 0 <= top < 900, f"{key}: the note is out of sight ({top:.0f})"
+        page.locator(f"#note-{key} .essay-note-number").click()
+        assert page.evaluate("document.activeElement.id") == f"ref-{key}"
+        assert page.locator(f"#ref-{key}").is_visible()
+    assert not errors
+    page.context.close()
+
+
+SHEET = """key => {
+  const n = document.getElementById('note-' + key), m = document.getElementById('ref-' + key);
+  const r = n.getBoundingClientRect(), mr = m.getBoundingClientRect(), s = getComputedStyle(n);
+  return {display: s.display, position: s.position, top: r.top, bottom: r.bottom, height: innerHeight,
+          markerTop: mr.top, markerBottom: mr.bottom, active: document.activeElement.id,
+          expanded: m.getAttribute('aria-expanded')};
+}"""
+
+
+def test_a_marker_opens_its_note_on_a_phone_and_it_closes_again(browser, served_book) -> None:
+    page, errors, _ = visit(browser, f"{served_book}/chapters/04-role-reversal.html", width=390, height=844)
+    assert page.locator(".essay-note:visible").count() == 0, "notes should start closed on a phone"
+    for key in ("a06-1", "a06-7", "a08-6"):
+        page.locator(f"#ref-{key}").scroll_into_view_if_needed()
+        page.locator(f"#ref-{key}").click()
+        page.wait_for_timeout(600)  # the marker may scroll into sight above the sheet
+        sheet = page.evaluate(SHEET, key)
+        assert sheet["display"] == "block" and sheet["position"] == "fixed", sheet
+        assert abs(sheet["bottom"] - sheet["height"]) < 2 and sheet["top"] > sheet["height"] * 0.3, sheet
+        assert 0 <= sheet["markerTop"] and sheet["markerBottom"] <= sheet["top"], f"{key}: the sheet hides its marker"
+        assert sheet["active"] == f"note-{key}" and sheet["expanded"] == "true"
+        assert page.locator(".anno-hl.is-lit").count() > 0
+        if key == "a06-1":
+            page.keyboard.press("Escape")
+        elif key == "a06-7":
+            page.locator(f"#note-{key} .essay-note-close").click()
+        else:
+            page.locator(f"#note-{key} .essay-note-number").click()
+        closed = page.evaluate(SHEET, key)
+        assert closed["display"] == "none" and closed["active"] == f"ref-{key}" and closed["expanded"] == "false"
+    # one note at a time
+    page.locator("#ref-a07-1").click()
+    page.locator("#ref-a07-2").click(force=True)
+    assert page.locator(".essay-note.is-open").count() == 1 and page.locator("#note-a07-2.is-open").count() == 1
+    assert not errors
+    page.context.close()
+
+
+def test_the_rendered_paragraph_is_the_seed_paragraph_character_for_character(browser, served_book, essay_pages) -> None:
+    texts = {p.anchor: p.text for p in essay.load().paragraphs}
+    seen = 0
+    for name in essay_pages:
+        page, _, _ = visit(browser, f"{served_book}/{name}.html", width=1440, height=900)
+        rendered = page.eval_on_selector_all(
+            ".essay-paragraph", "els => els.map(e => [e.id, e.querySelector('.essay-text').textContent,"
+            " e.querySelector('.essay-text').innerText])")
+        for anchor, content, inner in rendered:
+            assert content == texts[anchor], f"{name} {anchor}: the text differs from the seed"
+            assert " ".join(inner.split()) == " ".join(texts[anchor].split()), f"{name} {anchor}: shown text differs"
+            seen += 1
+        page.context.close()
+    assert seen == len(texts)
+
+
+CLS = """
+window.__cls = 0;
+new PerformanceObserver(list => {
+  for (const e of list.getEntries()) { if (!e.hadRecentInput) { window.__cls += e.value; } }
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_no_page_shifts_its_layout_while_loading(browser, served_book, all_pages, width) -> None:
+    worst = {}
+    for name in all_pages:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        context.add_init_script(CLS)
+        page = context.new_page()
+        page.goto(f"{served_book}/{name}.html", wait_until="load")
+        wait_for_figures(page)
+        page.wait_for_timeout(700)
+        worst[name] = round(page.evaluate("window.__cls"), 4)
+        context.close()
+    record(f"layout_shift_{width}", worst)
+    bad = {k: v for k, v in worst.items() if v > 0.05}
+    assert not bad, f"layout shift above 0.05 at {width} px: {bad}"
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_no_page_scrolls_sideways_on_a_phone(browser, served_book, all_pages, width) -> None:
+    for name in all_pages:
+        page, _, _ = visit(browser, f"{served_book}/{name}.html", width=width, height=800)
+        wait_for_figures(page)
+        over = page.evaluate(
+            """() => {
+                const w = document.documentElement.clientWidth;
+                const wide = [...document.querySelectorAll('.bd-article *')].filter(e => {
+                    const r = e.getBoundingClientRect();
+                    if (r.width === 0 || r.right <= w + 1) return false;
+                    for (let p = e.parentElement; p; p = p.parentElement) {
+                        const o = getComputedStyle(p).overflowX;
+                        if (o === 'auto' || o === 'scroll' || o === 'hidden') return false;
+                    }
+                    return true;
+                }).slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
+                return {scroll: document.documentElement.scrollWidth, width: w, wide};
+            }"""
+        )
+        assert over["scroll"] <= over["width"], f"{name} at {width} px scrolls sideways: {over}"
+        page.context.close()
+
+
+def test_motion_is_reduced_when_the_reader_asks(browser, served_book) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(f"{served_book}/chapters/04-role-reversal.html", wait_until="load")
+    moving = page.evaluate(
+        """() => [...document.querySelectorAll('*')].filter(e => {
+            const s = getComputedStyle(e);
+            const longest = v => Math.max(...v.split(',').map(t => parseFloat(t) * (t.trim().endsWith('ms') ? 1 : 1000)));
+            return longest(s.transitionDuration) > 10 || (s.animationName !== 'none' && longest(s.animationDuration) > 10);
+        }).slice(0, 5).map(e => e.tagName + '.' + e.className)"""
+    )
+    assert not moving, f"elements still animate with reduced motion: {moving}"
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+    context.close()
+
+
+FOCUS_SHOWN = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e), r = e.getBoundingClientRect();
+  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1) || s.boxShadow !== 'none';
+  return {what: e.tagName + '#' + e.id + '.' + e.className, ring, size: r.width * r.height,
+          marker: e.classList.contains('anno-ref')};
+}"""
+
+
+@pytest.mark.parametrize("name", ["index", "chapters/04-role-reversal", "chapters/bibliography"])
+def test_keyboard_focus_is_always_visible(browser, served_book, name) -> None:
+    page, _, _ = visit(browser, f"{served_book}/{name}.html", width=1440, height=900)
+    markers = 0
+    for _ in range(70):
+        page.keyboard.press("Tab")
+        shown = page.evaluate(FOCUS_SHOWN)
+        if shown is None:
+            continue
+        assert shown["ring"], f"{name}: no visible focus on {shown['what']}"
+        assert shown["size"] > 0, f"{name}: focus on an invisible element {shown['what']}"
+        markers += shown["marker"]
+    if "role-reversal" in name:
+        assert markers > 0, "the essay's note markers are not reached by Tab"
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: `make test` installs it (npm ci --prefix tests/js)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_axe_finds_no_serious_or_critical_violation_on_any_page(browser, served_book, all_pages, axe_source, dark) -> None:
+    found = {}
+    for name in all_pages:
+        page, _, _ = visit(browser, f"{served_book}/{name}.html", width=1440, height=900, dark=dark)
+        wait_for_figures(page)
+        page.wait_for_timeout(300)
+        page.add_script_tag(content=axe_source)
+        violations = page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => `${v.id} (${v.impact}, ${v.nodes.length}): ` + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
+        )
+        if violations:
+            found[name] = violations
+        page.context.close()
+    record(f"axe_serious_or_critical_{'dark' if dark else 'light'}", found)
+    assert not found, json.dumps(found, indent=1, ensure_ascii=False)
