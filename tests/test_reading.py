@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from edition import data, essay
-from test_browser import browser, visit, wait_for_figures  # noqa: F401 (browser is a fixture)
+from test_browser import visit, wait_for_figures
 from test_html import toc_pages
 
 pytestmark = pytest.mark.browser

@@ -1,5 +1,7 @@
 """Every page's description and share (Open Graph) metadata, and fixes to the themes' and
 extensions' markup that axe-core reports (names that differ from the visible text, list roles).
+Two theme components are overridden for the same reason in templates/ (search-button-field.html,
+theme-switcher.html), which page_assets puts first on the template path.
 
 A page's description is its front matter's ``description`` when it has one, otherwise its first
 paragraph of commentary (never the essay's own words), cut at a word near 160 characters.
@@ -13,11 +15,7 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 
-from edition.paths import STATIC_DIR
-
-TEMPLATES = STATIC_DIR.parent / "templates"
 LIMIT = 160
 # Blocks whose text is not the page's own commentary: the essay, its header, code and its output.
 NOT_COMMENTARY = ("essay-excerpt", "essay-front-matter", "cell", "cell_output", "edition-figure-panel", "admonition")
@@ -98,12 +96,6 @@ def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: di
         context["body"] = body
 
 
-def add_templates(app: Sphinx, config: Config) -> None:
-    """Theme components overridden for accessible names (templates/README.md says why)."""
-    config.templates_path.insert(0, str(TEMPLATES))
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("config-inited", add_templates)
     app.connect("html-page-context", add_page_metadata)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
