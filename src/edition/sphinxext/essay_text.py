@@ -13,7 +13,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from edition import data
+from edition import data, verdicts
 from edition import essay as essay_mod
 from edition.rules_later import note_is_later as later_knowledge
 from edition.sphinxext import datatext
@@ -76,10 +76,11 @@ def spans_of(text: str, notes: pd.DataFrame) -> list[tuple[int, int, list[int]]]
     return sorted(((a, b, members) for (a, b), members in spans.items()), key=lambda s: (s[1], s[0]))
 
 
+@lru_cache(maxsize=1)
 def claim_verdicts() -> dict[str, str]:
-    """Each claim's verdict, as its notes show it."""
-    claims = _tables()["claims"]
-    return {row.claim_id: row.status for row in claims.itertuples() if isinstance(row.status, str) and row.status}
+    """Each claim's one verdict (edition.verdicts: the ledger's or its scorecard row's), as its notes show it."""
+    claims = verdicts.claim_verdicts(_tables())
+    return {row.claim_id: str(row.verdict) for row in claims.itertuples() if isinstance(row.verdict, str) and row.verdict}
 
 
 def data_rows_sharing_sources(keys: list[str]) -> list[str]:
@@ -202,7 +203,7 @@ class EssayDirective(SphinxDirective):
         """The paragraph's notes: in the page margin level with their markers on wide screens,
         opened one at a time from a marker on narrow ones (notes.js); all listed without JavaScript."""
         box = element("div", classes=["essay-notes"])
-        verdicts = claim_verdicts()
+        judged = claim_verdicts()
         for position, row in notes.iterrows():
             symbol, kind_name = KIND_LABEL[row["kind"]]
             anchor = note_id(row["annotation_id"])
@@ -221,11 +222,11 @@ class EssayDirective(SphinxDirective):
                 shown = row["event_date"].date().isoformat()[: {"year": 4, "month": 7}.get(row["event_date_precision"], 10)]
                 kind_text += f" · {shown} (after the essay)"
             head += nodes.inline("", kind_text, classes=["essay-note-kind"])
-            verdict = verdicts.get(row["claim_id"]) if not pd.isna(row["claim_id"]) else None
+            verdict = judged.get(row["claim_id"]) if not pd.isna(row["claim_id"]) else None
             if verdict:
                 head += nodes.Text(" ")
                 head += element("span", element("span", nodes.Text("verdict on the claim: "), classes=["visually-hidden"]),
-                                nodes.Text(verdict.replace("-", " ")),
+                                nodes.Text(verdicts.words(verdict)),
                                 classes=["essay-note-verdict", f"verdict-{verdict}"],
                                 title=f"The edition's verdict on claim {row['claim_id']}")
             note += head
