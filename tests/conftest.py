@@ -51,23 +51,65 @@ CHROMIUM_ARGS = [
 ]
 
 
+class _SharedBrowser:
+    """One headless Chromium, started on first use and stopped when the browser tests are done.
+
+    Playwright's sync API keeps an asyncio loop running while it is started, so a test that
+    calls asyncio.run() (nbclient, the notebook tests) cannot run while it is: the browser is
+    stopped after the last test of a run of browser tests, and the browser tests are ordered
+    together (below), so one run of them shares one browser.
+    """
+
+    def __init__(self) -> None:
+        self._playwright = None
+        self._browser = None
+
+    def _started(self):
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+
+            # Playwright gives each launch a fresh, empty profile (its own --user-data-dir), and
+            # each new_context() a fresh cache, storage and cookies: tests share the process, not state.
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        return self._browser
+
+    def stop(self) -> None:
+        if self._playwright is not None:
+            try:
+                self._browser.close()
+            finally:
+                self._playwright.stop()
+                self._playwright = self._browser = None
+
+    def __getattr__(self, name: str):
+        return getattr(self._started(), name)
+
+
+_SHARED_BROWSER = _SharedBrowser()
+
+
+def _uses_browser(item) -> bool:
+    return "browser" in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (make test), every test that uses the browser runs in one worker, on one browser."""
+    """Browser tests run last and together: under pytest-xdist (make test) in one worker, on one browser."""
+    items.sort(key=_uses_browser)  # stable: the order within each part is kept
     for item in items:
-        if "browser" in getattr(item, "fixturenames", ()):
+        if _uses_browser(item):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if nextitem is None or not _uses_browser(nextitem):
+        _SHARED_BROWSER.stop()
 
 
 @pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium for the whole run; each test opens its own fresh context in it."""
+    """The shared headless Chromium; each test opens its own fresh context in it."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `.ci/run` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright gives each launch a fresh, empty profile (its own --user-data-dir), and each
-    # new_context() a fresh cache, storage and cookies: tests share the process, not state.
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield _SHARED_BROWSER
+    _SHARED_BROWSER.stop()

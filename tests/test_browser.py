@@ -70,7 +70,7 @@ def test_screenshots_of_chapter_pages(browser, served_book, root: Path, width: i
         theme = page.evaluate("document.documentElement.dataset.theme")
         assert theme == ("dark" if dark else "light"), f"{name}: theme is {theme}"
         target = SCREENSHOTS / f"{name.replace('/', '__')}-{label}-{'dark' if dark else 'light'}.png"
-        page.screenshot(path=str(target), full_page=True)
+        page.screenshot(path=str(target), full_page=True, timeout=120_000)  # long pages, loaded machine
         assert target.stat().st_size > 10_000
         page.context.close()
 
