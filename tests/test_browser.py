@@ -7,10 +7,14 @@ from urllib.parse import urlparse
 
 import pytest
 
+from edition.bench import CLS_OBSERVER, CLS_OF_PAGE
 from test_html import toc_pages
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "_build" / "screenshots"
+# Cumulative layout shift from navigation start, summed as Chromium defines it (the same
+# CLS_OF_PAGE `make bench` reports); the limit for every page, width and theme.
+LAYOUT_SHIFT_LIMIT = 0.05
 
 
 def visit(browser, url: str, width: int = 1280, height: int = 900, dark: bool = False):
@@ -26,6 +30,7 @@ def visit(browser, url: str, width: int = 1280, height: int = 900, dark: bool = 
             if urlparse(req.url).netloc not in (local, "") and not req.url.startswith("data:") else None)
     if dark:
         page.add_init_script("localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');")
+    page.add_init_script(CLS_OBSERVER)
     page.goto(url, wait_until="load")
     return page, errors, foreign
 
@@ -67,6 +72,10 @@ def test_screenshots_of_chapter_pages(browser, served_book, root: Path, width: i
     for name in toc_pages(root):
         page, errors, _ = visit(browser, f"{served_book}/{name}.html", width=width, height=900, dark=dark)
         wait_for_figures(page)
+        page.wait_for_timeout(200)
+        # layout shift from navigation to figures drawn, before the full-page screenshot resizes anything
+        shift = page.evaluate(CLS_OF_PAGE)
+        assert shift <= LAYOUT_SHIFT_LIMIT, f"{name} at {width} px, {'dark' if dark else 'light'}: layout shift {shift:.3f}"
         theme = page.evaluate("document.documentElement.dataset.theme")
         assert theme == ("dark" if dark else "light"), f"{name}: theme is {theme}"
         target = SCREENSHOTS / f"{name.replace('/', '__')}-{label}-{'dark' if dark else 'light'}.png"
