@@ -102,6 +102,23 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> No
     assert leftovers(project) == [], "the failed build's folder was not removed"
 
 
+def test_a_build_that_failed_on_a_warning_fails_again_until_the_page_is_fixed(tmp_path: Path) -> None:
+    """A failed build's environment is not reused, so its warnings cannot vanish on the next run."""
+    project = tmp_path / "book"
+    make_project(project, {"index": "", "chapter": ".. no-such-directive::"})
+    strict = {"SPHINXOPTS": ""}
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going",
+               "-d", str(project / "_build" / ".doctrees"), str(project), str(site(project))]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"), **strict}
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode != 0 and "no-such-directive" in first.stderr
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode != 0, "an unchanged book passed the second time: the warning was forgotten"
+    make_project(project, {"index": "", "chapter": "Fixed."})
+    fixed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert fixed.returncode == 0, fixed.stderr
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["killed", "terminated"])
 def test_an_interrupted_build_serves_the_old_site_and_the_next_build_cleans_up(tmp_path: Path, sig) -> None:
     project = tmp_path / "book"

@@ -114,10 +114,16 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
         return
     staging = Path(app.outdir)
     # with --keep-going a warning (an error, as the book builds) is counted but not raised
-    failed = exception is not None or app.statuscode or (app.warningiserror and app._warncount)
+    # (Sphinx sets keep_going, and clears warningiserror, when both -W and --keep-going are given)
+    strict = app.warningiserror or getattr(app, "keep_going", False)
+    failed = exception is not None or app.statuscode or (strict and app._warncount)
     if failed:
         logger.info("build failed: %s left as it was; removing %s", link, staging.name)
         shutil.rmtree(staging, ignore_errors=True)
+        # The saved environment holds what this build read, warnings and all; Sphinx would not
+        # read those pages again, so the next build would pass without repeating the warnings
+        # (and could publish a page that lost its figures). Forget it: every page is read anew.
+        (Path(app.doctreedir) / "environment.pickle").unlink(missing_ok=True)
         return
     publish(staging, link)
     app.outdir = app.builder.outdir = link

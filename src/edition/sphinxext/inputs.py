@@ -80,12 +80,14 @@ def _save_digests(app: Sphinx, digests: dict[str, str]) -> None:
 
 
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
-    """A chapter with code cells depends on the data and the package, and its inputs are noted."""
-    if CODE_CELL not in source[0]:
-        return
-    note_data_dependencies(app.env)
-    for path in code_files():
-        app.env.note_dependency(str(path))
+    """A chapter with code cells depends on the data and the package; every notebook's inputs are noted."""
+    text = source[0]
+    if CODE_CELL in text:
+        note_data_dependencies(app.env)
+        for path in code_files():
+            app.env.note_dependency(str(path))
+    elif "\nkernelspec:" not in text:
+        return  # not a notebook: myst-nb keeps no execution record for it
     if app.config.nb_execution_mode == "cache":
         digests = _load_digests(app)
         digests[docname] = execution_inputs_digest()
@@ -94,22 +96,31 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
 
 def on_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
                     removed: set[str]) -> list[str]:
-    """Drop the execution-cache records of chapters whose inputs' contents changed; reread them."""
+    """Drop the execution records of chapters whose inputs changed, or whose inputs are unknown.
+
+    A record with no digest beside it (a cache made before digests were kept, or by another
+    build) cannot be trusted: it is dropped and the chapter executed again.
+    """
     if app.config.nb_execution_mode != "cache":
         return []
-    digests = _load_digests(app)
-    current = execution_inputs_digest()
-    stale = {doc for doc, digest in digests.items() if digest != current and doc in env.found_docs}
-    if not stale:
+    cache_dir = _cache_dir(app)
+    if not cache_dir.is_dir():
         return []
     from jupyter_cache import get_cache
 
-    cache = get_cache(_cache_dir(app))
-    sources = {Path(env.doc2path(doc)).resolve(): doc for doc in stale}
+    digests = _load_digests(app)
+    current = execution_inputs_digest()
+    cache = get_cache(cache_dir)
+    docs = {Path(env.doc2path(doc)).resolve(): doc for doc in env.found_docs}
+    stale: set[str] = set()
     for record in cache.list_cache_records():
-        if Path(record.uri).resolve() in sources:
+        doc = docs.get(Path(record.uri).resolve())
+        if doc is None or digests.get(doc) != current:
             cache.remove_cache(record.pk)
-    logger.info("edition: data or package changed; re-executing %s", ", ".join(sorted(stale)))
+            if doc is not None:
+                stale.add(doc)
+    if stale:
+        logger.info("edition: data or package changed; re-executing %s", ", ".join(sorted(stale)))
     return sorted(stale)
 
 
