@@ -83,6 +83,11 @@ class _SharedBrowser:
                 self._playwright = self._browser = None
 
     def __getattr__(self, name: str):
+        # pytest probes every conftest attribute for private markers (_pytestfixturefunction,
+        # __pytest_wrapped__ …) while collecting; answering those would launch the browser then,
+        # and its running event loop would break every later asyncio.run() (nbclient, JupyterLab).
+        if name.startswith("_"):
+            raise AttributeError(name)
         return getattr(self._started(), name)
 
 

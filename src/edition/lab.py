@@ -20,7 +20,8 @@ from edition import reader
 
 KEY = "edition_reader"
 # Jupytext would add its version to a chapter's header on every save.
-METADATA_FILTER = "-jupytext.text_representation.jupytext_version"
+# A page's front matter may carry its meta description (index.md): kept through a save.
+METADATA_FILTER = "description,-jupytext.text_representation.jupytext_version"
 
 
 def is_chapter(path: str) -> bool:
