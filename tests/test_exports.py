@@ -296,8 +296,6 @@ def test_every_selector_anchors_exactly_once_on_the_seed(collection: dict, table
     assert anchor_count("a b a b", {"exact": "a", "suffix": " b"}) == 2  # the matcher counts every place
 
 
-@pytest.mark.xfail(reason="issue 14: note markers are still part of the paragraph's text flow; helper i11n "
-                          "(notes layout) takes them out, and this marker goes when that lands", strict=False)
 def test_every_selector_anchors_exactly_once_on_the_rendered_page(built_html: Path, collection: dict, tables) -> None:
     texts = rendered_texts(built_html)
     paragraphs = dict(zip(tables["annotations"]["annotation_id"], tables["annotations"]["paragraph"]))
