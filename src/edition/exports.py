@@ -20,7 +20,7 @@ from typing import Any, Callable
 import pandas as pd
 import yaml
 
-from edition import data, datatext, verdicts
+from edition import data, datatext, sources, verdicts
 from edition import essay as essay_mod
 from edition.paths import DATA_DIR, ROOT
 
@@ -45,8 +45,6 @@ CONTENT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 DOWNLOADS = "downloads"  # the site folder that holds every export and the data package
 ANNOTATIONS_FILE = "annotations.jsonld"
 CLAIMS_FILE = "claims.jsonld"
-MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December"]
 
 
 class ExportError(ValueError):
@@ -96,23 +94,13 @@ def _plain(latex: str) -> str:
     return text.replace("{", "").replace("}", "").strip()
 
 
-def _date_of(fields: dict) -> str:
-    year = fields.get("year", "").strip()
-    if not year:
-        return "undated"
-    month = fields.get("month", "").strip().lower()[:3]
-    names = {m[:3].lower(): m for m in MONTH_NAMES}
-    day = fields.get("day", "").strip()
-    return " ".join(p for p in [day if month else "", names.get(month, ""), year] if p)
-
-
 def references(data_dir: Path = DATA_DIR) -> dict[str, Reference]:
     """Every bibliography entry as a Reference, by key."""
     found = {}
     for key, entry in data.load_bibliography(data_dir).entries.items():
         fields = dict(entry.fields)
         found[key] = Reference(key=key, outlet=_plain(fields.get("howpublished", "")),
-                               title=_plain(fields.get("title", "")), date=_date_of(fields),
+                               title=_plain(fields.get("title", "")), date=sources.entry_date(fields) or "undated",
                                url=fields.get("url", "").strip())
     return found
 
