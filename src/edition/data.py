@@ -844,16 +844,18 @@ def load_tables(data_dir: Path = DATA_DIR, today: dt.date | None = None) -> dict
 
 
 def source_profile(bib: BibliographyData | None = None) -> pd.DataFrame:
-    """One row per bibliography entry: publisher, whether read from the original publisher, dated, titled."""
+    """One row per bibliography entry: publisher, source-quality tier, dated, titled.
+
+    Whether an entry is an original or a copy is its `quality` field's to say (rules_sources),
+    not a guess from the publisher's wording.
+    """
     bib = bib if bib is not None else load_bibliography()
     rows = []
     for key, entry in bib.entries.items():
         publisher = entry.fields.get("howpublished", "")
-        republished = bool(re.search(r"\bvia\b|\(|repost|mirror|copy of|archived", publisher, re.IGNORECASE))
         rows.append({
             "key": key,
             "publisher": publisher,
-            "original_publisher": not republished,
             "dated": bool(entry.fields.get("year")),
             "title_seen": not entry.fields.get("title", "").startswith(("[Title not seen", "Untitled in stored copy")),
             "quality": entry.fields.get("quality", ""),
