@@ -85,7 +85,7 @@ def test_a_row_without_any_date_is_rejected(tmp_path):
 
 def test_a_row_on_an_aggregator_alone_is_rejected(tmp_path):
     d = _copy(tmp_path)
-    _edit_row(d / "events.csv", "E054", sources="komnews-2017-astana-declaration;arabcomua-2017-astana")
+    _edit_row(d / "events.csv", "E054", sources="allrefer-nd-loc-iran-ww2;countrydata-nd-loc-soviet-iran-iraq")
     found = [p for p in _problems(d) if "E054" in p]
     assert found and "field 'sources'" in found[0] and "aggregator" in found[0] and "events.csv, row 55" in found[0]
 
