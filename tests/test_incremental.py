@@ -22,6 +22,14 @@ def environment_update(log: str) -> tuple[int, int, int]:
     return tuple(int(n) for n in match.groups())  # type: ignore[return-value]
 
 
+EXECUTING = re.compile(r"([\w./-]+)\.md: Executing notebook")
+
+
+def executed(log: str) -> set[str]:
+    """The pages a build executed (myst-nb's own log line per execution), by file stem."""
+    return {Path(path).stem for path in EXECUTING.findall(re.sub(r"\x1b\[[0-9;]*m", "", log))}
+
+
 def edit_note(book: Path, annotation_id: str, suffix: str) -> None:
     """Append words to one note in the copy's annotations.csv, keeping the file's CSV form."""
     path = book / "data" / "annotations.csv"
@@ -57,6 +65,11 @@ def test_an_edited_note_reaches_its_page_and_the_export_without_a_clean_build(ro
     assert "incrementally rebuilt." in export, "the edited note is not in the annotation export"
     added, changed, removed = environment_update(second.stdout)
     assert changed >= 1 and added == 0
+    # Only the chapters whose cells read annotations.csv run again: the claims ledger tabulates
+    # the notes by kind; the Moscow chapter's cells read only the events table.
+    ran = executed(second.stdout + second.stderr)
+    assert "claims-ledger" in ran, f"a chapter whose cells read the edited table was not re-executed: {ran}"
+    assert "03-moscows-calculus" not in ran, f"an edit to annotations.csv re-executed a chapter that never reads it: {ran}"
 
     third = build(book)
     assert third.returncode == 0, third.stdout[-4000:] + third.stderr[-4000:]
@@ -72,3 +85,23 @@ def test_an_edited_note_reaches_its_page_and_the_export_without_a_clean_build(ro
     assert fourth.returncode == 0, fourth.stdout[-4000:] + fourth.stderr[-4000:]
     assert "Executing notebook" not in fourth.stdout + fourth.stderr, \
         "a restored cache was discarded although no input's content changed"
+
+
+def test_the_loaders_log_only_what_a_cell_reads(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kernel's log names the tables looked up, with the descriptor that types them; nothing else."""
+    from edition import data, reads
+
+    log = tmp_path / "reads.log"
+    monkeypatch.setenv(reads.READS_ENV, str(log))
+    monkeypatch.setattr(reads, "in_build_process", False)
+    tables = data.load_tables()
+    assert "annotations" in tables and not log.exists(), "asking whether a table exists read it"
+    assert len(tables["events"]) > 0
+    assert reads.logged(log) == {(root / "data" / "datapackage.json").resolve(), (root / "data" / "events.csv").resolve()}
+    data.load_bibliography()
+    assert (root / "data" / "references.bib").resolve() in reads.logged(log)
+
+    log.unlink()
+    monkeypatch.setattr(reads, "in_build_process", True)  # the build's own directives: Sphinx dependencies instead
+    data.load_tables()["places"]
+    assert not log.exists()

@@ -10,13 +10,13 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 import pandas as pd
 from frictionless import FrictionlessException, Package
 from pybtex.database import BibliographyData, parse_file
 
-from edition import datatext
+from edition import datatext, reads
 from edition.paths import DATA_DIR, ROOT
 
 ESSAY_DATE = dt.date(2023, 10, 26)
@@ -379,6 +379,7 @@ def _raw_tables(data_dir: Path, descriptor: dict) -> dict[str, pd.DataFrame]:
 
 def load_bibliography(data_dir: Path = DATA_DIR) -> BibliographyData:
     """Parse references.bib."""
+    reads.note_read(data_dir / BIB_FILE)
     return parse_file(str(data_dir / BIB_FILE), bib_format="bibtex")
 
 
@@ -835,12 +836,41 @@ def _typed(frame: pd.DataFrame, resource: dict) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def load_tables(data_dir: Path = DATA_DIR, today: dt.date | None = None) -> dict[str, pd.DataFrame]:
-    """Validate data/ and return every table as a typed DataFrame, keyed by resource name."""
+class Tables(Mapping[str, pd.DataFrame]):
+    """The package's tables by resource name, each read and typed when first asked for.
+
+    Each table read is noted (edition.reads), so a build knows which tables an executed chapter
+    used; a chapter that never looks at a table does not depend on it.
+    """
+
+    def __init__(self, data_dir: Path, descriptor: dict):
+        self._data_dir = data_dir
+        self._resources = {r["name"]: r for r in descriptor["resources"]}
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._frames:
+            resource = self._resources[name]
+            path = self._data_dir / resource["path"]
+            reads.note_read(self._data_dir / PACKAGE_FILE, path)
+            raw = _raw_tables(self._data_dir, {"resources": [resource]})[name]
+            self._frames[name] = _typed(raw, resource)
+        return self._frames[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._resources
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._resources)
+
+    def __len__(self) -> int:
+        return len(self._resources)
+
+
+def load_tables(data_dir: Path = DATA_DIR, today: dt.date | None = None) -> Tables:
+    """Validate data/ and return its tables as typed DataFrames, keyed by resource name."""
     validate(data_dir, today)
-    descriptor = read_descriptor(data_dir)
-    raw = _raw_tables(data_dir, descriptor)
-    return {r["name"]: _typed(raw[r["name"]], r) for r in descriptor["resources"]}
+    return Tables(data_dir, read_descriptor(data_dir))
 
 
 def source_profile(bib: BibliographyData | None = None) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from edition import reads
 from edition.paths import SEEDS_DIR
 
 PROVENANCE_FILE = "provenance.yml"
@@ -226,12 +227,21 @@ def parse(text: str, provenance: Provenance, source: str = "seed") -> Essay:
     )
 
 
-@lru_cache(maxsize=4)
 def load(seeds_dir: Path = SEEDS_DIR) -> Essay:
     """Verify and parse the essay in ``seeds_dir``."""
+    if seeds_dir.is_dir():
+        reads.note_read(*sorted(p for p in seeds_dir.iterdir() if p.is_file()))
+    return _load(seeds_dir)
+
+
+@lru_cache(maxsize=4)
+def _load(seeds_dir: Path) -> Essay:
     path = verify_seed(seeds_dir)
     prov = load_provenance(seeds_dir)
     return parse(path.read_text(encoding="utf-8"), prov, source=str(path))
+
+
+load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
 
 
 def parse_range(spec: str, count: int) -> list[int]:

@@ -6,16 +6,19 @@ Two kinds of input are not Sphinx sources and would otherwise go unnoticed:
 * the data and the package code, read by a chapter's executed cells, whose outputs myst-nb keeps
   in its execution cache keyed only on the cells' own code.
 
-Directives register the first with :func:`note_data_dependencies`. Chapters with code cells
-register both when their source is read, and their cache records are dropped when the content
-of those inputs has changed since the record was made (content, not modification times, so a
-cache restored on a fresh checkout stays valid).
+Directives register the first with :func:`note_data_dependencies`. For the second, each
+notebook's kernel is told where to log the input files the package's loaders open for it
+(``edition.reads``: the tables it looks up, the bibliography, the seed); the chapter's execution
+record is then kept beside the content hashes of those files and of the package code, and dropped
+when any of them has changed (content, not modification times, so a cache restored on a fresh
+checkout stays valid). An edit to one table thus re-executes only the chapters that read it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +26,15 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from edition import reads
 from edition.paths import DATA_DIR, SEEDS_DIR
 
 logger = logging.getLogger(__name__)
 
-DIGESTS_FILE = "edition-inputs.json"
+RECORDS_DIR = "edition-inputs"  # per notebook: the inputs its last execution read, with their hashes
+READS_DIR = "edition-reads"  # logs the kernels write while a notebook executes
 CODE_CELL = "```{code-cell}"
+NOTEBOOK = "edition_notebook"  # env.temp_data flag: the page being read is a notebook
 
 
 def data_files() -> list[Path]:
@@ -52,35 +58,68 @@ def note_data_dependencies(env: BuildEnvironment) -> None:
         env.note_dependency(str(path))
 
 
-def execution_inputs_digest() -> str:
-    """A hash of the contents of everything an executed cell reads besides its own code."""
+def code_digest() -> str:
+    """A hash of the package code every executed cell imports."""
     digest = hashlib.sha256()
-    for path in [*data_files(), *code_files()]:
-        digest.update(path.name.encode())
+    package = Path(__file__).resolve().parents[1]
+    for path in code_files():
+        digest.update(str(path.relative_to(package)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    """A hash of one input file's content (None if it is gone)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _cache_dir(app: Sphinx) -> Path:
     return Path(app.srcdir, app.config.nb_execution_cache_path or "_build/.jupyter_cache")
 
 
-def _load_digests(app: Sphinx) -> dict[str, str]:
-    path = _cache_dir(app) / DIGESTS_FILE
+def _file_name(docname: str) -> str:
+    return docname.replace("/", "~")
+
+
+def _record_path(app: Sphinx, docname: str) -> Path:
+    return _cache_dir(app) / RECORDS_DIR / f"{_file_name(docname)}.json"
+
+
+def _log_path(app: Sphinx, docname: str) -> Path:
+    return _cache_dir(app) / READS_DIR / f"{_file_name(docname)}.log"
+
+
+def _as_key(app: Sphinx, path: Path) -> str:
+    """An input's name in a record: relative to the book, so a cache restored elsewhere still matches."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return path.resolve().relative_to(Path(app.srcdir).resolve()).as_posix()
+    except ValueError:
+        return str(path.resolve())
+
+
+def load_record(app: Sphinx, docname: str) -> dict[str, Any] | None:
+    """What the notebook's execution read: {"code": hash, "files": {name: hash}} (None if unknown)."""
+    try:
+        record = json.loads(_record_path(app, docname).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
+        return None
+    return record
 
 
-def _save_digests(app: Sphinx, digests: dict[str, str]) -> None:
-    folder = _cache_dir(app)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / DIGESTS_FILE).write_text(json.dumps(digests, indent=1, sort_keys=True), encoding="utf-8")
+def _save_record(app: Sphinx, docname: str, files: set[Path]) -> None:
+    record = {"code": code_digest(), "files": {_as_key(app, p): file_digest(p) for p in sorted(files)}}
+    path = _record_path(app, docname)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
-    """A chapter with code cells depends on the data and the package; every notebook's inputs are noted."""
+    """A chapter with code cells depends on the data and the package; a notebook's kernel logs its reads."""
     text = source[0]
     if CODE_CELL in text:
         note_data_dependencies(app.env)
@@ -88,18 +127,52 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
             app.env.note_dependency(str(path))
     elif "\nkernelspec:" not in text:
         return  # not a notebook: myst-nb keeps no execution record for it
-    if app.config.nb_execution_mode == "cache":
-        digests = _load_digests(app)
-        digests[docname] = execution_inputs_digest()
-        _save_digests(app, digests)
+    if app.config.nb_execution_mode != "cache":
+        return
+    app.env.temp_data[NOTEBOOK] = True
+    log = _log_path(app, docname)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.unlink(missing_ok=True)
+    os.environ[reads.READS_ENV] = str(log)  # the kernel myst-nb starts for this page inherits it
+
+
+def on_doctree_read(app: Sphinx, doctree: Any) -> None:
+    """After a notebook is read: keep what its execution read, if it was executed."""
+    if not app.env.temp_data.pop(NOTEBOOK, False):
+        return
+    docname = app.env.docname
+    log = _log_path(app, docname)
+    if os.environ.get(reads.READS_ENV) == str(log):
+        del os.environ[reads.READS_ENV]
+    if log.is_file():  # executed now: its kernel logged the inputs it opened
+        _save_record(app, docname, reads.logged(log))
+        log.unlink()
+    elif load_record(app, docname) is None:  # executed without opening any input
+        _save_record(app, docname, set())
+    # otherwise the cached outputs were used, and the record checked in on_get_outdated still holds
+
+
+def record_is_current(app: Sphinx, record: dict[str, Any] | None, code: str,
+                      seen: dict[str, str | None] | None = None) -> bool:
+    """Whether the code and every input the record lists are as they were when it was made."""
+    if record is None or record.get("code") != code:
+        return False
+    seen = {} if seen is None else seen
+    for name, digest in record["files"].items():
+        if name not in seen:
+            seen[name] = file_digest(Path(app.srcdir, name))
+        if seen[name] is None or seen[name] != digest:
+            return False
+    return True
 
 
 def on_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
                     removed: set[str]) -> list[str]:
     """Drop the execution records of chapters whose inputs changed, or whose inputs are unknown.
 
-    A record with no digest beside it (a cache made before digests were kept, or by another
-    build) cannot be trusted: it is dropped and the chapter executed again.
+    A record with nothing beside it saying what its execution read (a cache made before these
+    records were kept, or by another build) cannot be trusted: it is dropped and the chapter
+    executed again.
     """
     if app.config.nb_execution_mode != "cache":
         return []
@@ -108,24 +181,26 @@ def on_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed
         return []
     from jupyter_cache import get_cache
 
-    digests = _load_digests(app)
-    current = execution_inputs_digest()
+    code = code_digest()
+    seen: dict[str, str | None] = {}
     cache = get_cache(cache_dir)
     docs = {Path(env.doc2path(doc)).resolve(): doc for doc in env.found_docs}
     stale: set[str] = set()
-    for record in cache.list_cache_records():
-        doc = docs.get(Path(record.uri).resolve())
-        if doc is None or digests.get(doc) != current:
-            cache.remove_cache(record.pk)
+    for cached in cache.list_cache_records():
+        doc = docs.get(Path(cached.uri).resolve())
+        if doc is None or not record_is_current(app, load_record(app, doc), code, seen):
+            cache.remove_cache(cached.pk)
             if doc is not None:
                 stale.add(doc)
     if stale:
-        logger.info("edition: data or package changed; re-executing %s", ", ".join(sorted(stale)))
+        logger.info("edition: inputs changed; re-executing %s", ", ".join(sorted(stale)))
     return sorted(stale)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    reads.in_build_process = True
     app.connect("source-read", on_source_read)
+    app.connect("doctree-read", on_doctree_read)
     app.connect("env-get-outdated", on_get_outdated)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
