@@ -69,7 +69,7 @@ def test_a_note_payload_is_rejected_naming_file_row_field_and_value(data_copy: P
 
 
 PLAIN_PAYLOADS = [
-    ("events", "title", "Treaty {cite:p}`ap-2025-russia-iran-treaty-kremlin`", r"uses the role \{cite:p\}.*this field is plain text"),
+    ("events", "title", "Treaty {cite:p}`hurriyetdailynews-2025-russia-iran-pact`", r"uses the role \{cite:p\}.*this field is plain text"),
     ("events", "title", "Treaty *signed*", r"contains \*emphasis\*, which a plain text field cannot show"),
     ("events", "summary", "```{raw} html\n:url: https://example.org/x\n```", r"a directive or code fence"),
     ("transfers", "description", "# Drones", r"contains a heading"),
