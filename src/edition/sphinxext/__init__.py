@@ -13,9 +13,8 @@ from sphinx.errors import ConfigError
 from edition import data, essay
 from edition.paths import STATIC_DIR
 from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel, pagemeta
-from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel
 from edition.sphinxext import atomic_output, csp, inputs, markup_fixes, notebook_downloads, page_assets, plotly_output
-from edition.sphinxext import print_edition
+from edition.sphinxext import htmlnodes, print_edition
 
 
 def check_inputs(app: Sphinx, config: Config) -> None:
@@ -58,6 +57,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("edition/notes.js", loading_method="defer")
     csp.setup(app)
     atomic_output.setup(app)
+    htmlnodes.setup(app)
     essay_text.setup(app)
     editorial.setup(app)
     data_docs.setup(app)

@@ -17,6 +17,7 @@ from edition import data, verdicts
 from edition import essay as essay_mod
 from edition.rules_later import note_is_later as later_knowledge
 from edition.sphinxext import datatext
+from edition.sphinxext.htmlnodes import element
 from edition.sphinxext.inputs import note_data_dependencies
 
 logger = logging.getLogger(__name__)
@@ -29,27 +30,6 @@ KIND_LABEL = {"source": ("§", "Source"), "context": ("i", "Context"), "caveat":
 def _tables() -> dict[str, pd.DataFrame]:
     """The validated tables, loaded once per build process."""
     return data.load_tables()
-
-
-class html_element(nodes.Element):
-    """An HTML element with a chosen tag and attributes (docutils' own nodes cannot carry
-    ``data-`` or ARIA attributes). Only the HTML builders write it; the edition builds HTML only."""
-
-
-def element(tag: str, *children: nodes.Node, classes: list[str] | None = None, ids: list[str] | None = None,
-            **attributes: str) -> html_element:
-    node = html_element("", *children, classes=classes or [], ids=ids or [])
-    node["tag"] = tag
-    node["attributes"] = {name.replace("_", "-"): value for name, value in attributes.items()}
-    return node
-
-
-def visit_html_element(self, node: html_element) -> None:
-    self.body.append(self.starttag(node, node["tag"], "", **node["attributes"]))
-
-
-def depart_html_element(self, node: html_element) -> None:
-    self.body.append(f"</{node['tag']}>")
 
 
 def note_label(paragraph: int, index: int) -> str:
@@ -362,7 +342,6 @@ def check_coverage(app: Sphinx, env: BuildEnvironment) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_essay_mode", "full", "env", [str])
-    app.add_node(html_element, html=(visit_html_element, depart_html_element))
     app.add_directive("essay", EssayDirective)
     app.add_directive("essay-front-matter", EssayFrontMatterDirective)
     app.add_role("para", ParaRole())
