@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from edition import markup
 from edition.figures import PLOTLY_MIME, FigureOutput
 from edition.paths import STATIC_DIR
 from edition.tables import sources_list, to_html
@@ -72,12 +73,14 @@ def notebook_figure(fig: go.Figure) -> list[dict[str, Any]]:
 
 def notebook_panel_html(name: str, summary: str, table_html: str, sources_html: str) -> str:
     """What the book's panel adds to a figure, for a notebook reader: the summary under the figure,
-    then the data and the sources (by outlet, title and date, already escaped) folded."""
-    import html
+    then the data and the sources folded. ``table_html`` and ``sources_html`` are the notebook
+    HTML of edition.markup documents (written by its autoescaping templates); the rest is escaped."""
+    from markupsafe import Markup
 
-    return (f'<div class="edition-notebook-panel"><p>{html.escape(summary)}</p>'
-            f"<details><summary>Data behind the figure {html.escape(name)}</summary>{table_html}</details>"
-            f"<details><summary>Sources</summary>{sources_html}</details></div>")
+    return markup.render("notebook_panel", summary=summary, parts=[
+        {"summary": f"Data behind the figure {name}", "html": Markup(table_html)},
+        {"summary": "Sources", "html": Markup(sources_html)},
+    ])
 
 
 def show_in_notebook(fig: go.Figure, panel_html: str | None = None) -> None:

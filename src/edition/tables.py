@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from typing import Any, Sequence
 
 import pandas as pd
-from IPython.display import HTML
-
+from edition import markup
 from edition import sources as sources_mod
 from edition.rules_later import ESSAY_DATE
 
@@ -22,7 +20,6 @@ HEADERS = {
     "claim_type": "Type of claim", "iso3166_alpha3": "Country code", "year": "Year", "paragraph": "Paragraph",
 }
 SOURCE_COLUMNS = {"sources", "Sources", "source", "Source"}
-BIBLIOGRAPHY_PAGE = "bibliography.html"  # tables sit on pages beside it, in chapters/
 
 
 def format_date(value: Any, precision: Any = "day") -> str:
@@ -103,7 +100,7 @@ def events_view(events: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def show_events(events: pd.DataFrame, paragraphs: set[int] | range) -> HTML:
+def show_events(events: pd.DataFrame, paragraphs: set[int] | range) -> markup.Markup:
     """The events bearing on some paragraphs, as a compact table for a chapter."""
     frame = events_for(events, paragraphs)[["When", "Event", "In brief", "Certainty", "After the essay"]]
     numbers = ", ".join(f"¶{n}" for n in sorted(set(paragraphs)))
@@ -170,57 +167,46 @@ def places_view(places: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---- rendering ----------------------------------------------------------------------------
+# Cells are built as structure (edition.markup): text stays text, sources and paragraph links are
+# pieces, and the HTML a notebook shows is written by autoescaping templates.
 
-def sources_html(cell: Any, sources: dict[str, sources_mod.Source] | None = None) -> str:
+def source_pieces(cell: Any, sources: dict[str, sources_mod.Source] | None = None) -> list[Any]:
     """A sources cell as links into the bibliography, each named by outlet and date."""
     sources = sources if sources is not None else sources_mod.all_sources()
-    links = []
+    pieces: list[Any] = []
     for key in sources_mod.split_keys(cell):
         if key not in sources:
             raise KeyError(f"source key {key!r} is not in the bibliography")
-        source = sources[key]
-        links.append(f'<a href="{BIBLIOGRAPHY_PAGE}#cite-{html.escape(key)}" title="{html.escape(source.title)}">'
-                     f"{html.escape(source.short)}</a>")
-    return "; ".join(links)
+        if pieces:
+            pieces.append("; ")
+        pieces.append(markup.source(key, sources[key].short, sources[key].title))
+    return pieces
+
+
+def sources_html(cell: Any, sources: dict[str, sources_mod.Source] | None = None) -> str:
+    """A sources cell as the notebook view's HTML links into the bibliography."""
+    return markup.render("pieces", pieces=source_pieces(cell, sources))
+
+
+def cell_pieces(value: Any, column: Any = None) -> list[Any]:
+    """One cell: nothing for a missing value, dates written out, sources as links."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return [""]
+    if str(column) in SOURCE_COLUMNS:
+        return source_pieces(value) or [""]
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return [format_date(value)]
+    if isinstance(value, float) and value.is_integer():
+        return [str(int(value))]
+    return [str(value)]
 
 
 def cell_html(value: Any, column: Any = None) -> str:
-    """One cell as escaped HTML: nothing for a missing value, dates written out, sources as links."""
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if str(column) in SOURCE_COLUMNS:
-        return sources_html(value)
-    if isinstance(value, (pd.Timestamp, dt.date)):
-        return format_date(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return html.escape(str(value))
+    """One cell as the notebook view's escaped HTML."""
+    return markup.render("pieces", pieces=cell_pieces(value, column))
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], caption: str | None = None,
-                 classes: Sequence[str] = (), row_header: bool = False, row_ids: Sequence[str] | None = None) -> str:
-    """An HTML table from escaped cells; each cell carries its column's name for the phone's card layout.
-
-    With ``row_header`` the first cell of each row is the row's header (<th scope="row">)."""
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' if h else "<td></td>" for h in headers)
-    body = []
-    for number, cells in enumerate(rows):
-        out = []
-        for i, (header, cell) in enumerate(zip(headers, cells)):
-            empty = ' class="is-empty"' if cell == "" else ""
-            label = f' data-label="{html.escape(header)}"' if header else ""
-            tag = "th" if (row_header and i == 0) else "td"
-            scope = ' scope="row"' if tag == "th" else ""
-            out.append(f"<{tag}{scope}{label}{empty}>{cell}</{tag}>")
-        row_id = f' id="{html.escape(row_ids[number])}"' if row_ids else ""
-        body.append(f"<tr{row_id}>" + "".join(out) + "</tr>")
-    label = f' aria-label="{html.escape(caption)}"' if caption else ""
-    names = " ".join(["edition-table", "edition-cards", *classes])
-    return (f'<table class="{names}"{label}><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
-
-
-def to_html(frame: pd.DataFrame, caption: str | None = None) -> HTML:
+def to_html(frame: pd.DataFrame, caption: str | None = None) -> markup.Markup:
     """A table for readers: human headers, every cell escaped and in full, no '<NA>', readable dates,
     sources named by outlet and date and linked to the bibliography. A named or labeled index becomes
     the first column; a plain 0, 1, 2 … index is left out."""
@@ -228,15 +214,15 @@ def to_html(frame: pd.DataFrame, caption: str | None = None) -> HTML:
     headers = [human_header(c) for c in frame.columns]
     rows = []
     for index, values in zip(frame.index, frame.itertuples(index=False)):
-        cells = [cell_html(v, c) for v, c in zip(values, frame.columns)]
-        rows.append(([cell_html(index)] if show_index else []) + cells)
+        cells = [cell_pieces(v, c) for v, c in zip(values, frame.columns)]
+        rows.append(([cell_pieces(index)] if show_index else []) + cells)
     if show_index:
         headers = [human_header(frame.index.name) if frame.index.name is not None else "", *headers]
-    return HTML(render_table(headers, rows, caption, row_header=show_index))
+    return markup.Markup(markup.table(headers, rows, caption, row_header=show_index))
 
 
 def sources_list(keys: list[str], note: str = "",
-                 sources: dict[str, sources_mod.Source] | None = None) -> HTML:
+                 sources: dict[str, sources_mod.Source] | None = None) -> markup.Markup:
     """A figure's Sources tab: each source by title (linked to it), outlet and date, sorted by outlet,
     with a link to its bibliography entry."""
     sources = sources if sources is not None else sources_mod.all_sources()
@@ -244,34 +230,28 @@ def sources_list(keys: list[str], note: str = "",
     if missing:
         raise KeyError(f"source key(s) not in the bibliography: {', '.join(missing)}")
     entries = sorted((sources[key] for key in dict.fromkeys(keys)), key=lambda s: (s.outlet.lower(), s.date, s.title))
-    items = []
-    for s in entries:
-        title = html.escape(s.title)
-        linked = f'<a href="{html.escape(s.url)}">{title}</a>' if s.url else title
-        items.append(f"<li>{html.escape(s.outlet)}, {linked}, {html.escape(s.date or 'undated')} "
-                     f'(<a href="{BIBLIOGRAPHY_PAGE}#cite-{html.escape(s.key)}">bibliography</a>)</li>')
     intro = f"This figure draws on {len(entries)} source{'s' if len(entries) != 1 else ''}, by outlet:"
-    extra = f" {html.escape(note)}" if note else ""
-    return HTML(f'<div class="edition-sources"><p>{intro}{extra}</p><ul>{"".join(items)}</ul></div>')
+    return markup.Markup(markup.source_list(intro, note, entries))
 
 
-def scorecard_table(scorecard: pd.DataFrame, pages: dict[int, str]) -> HTML:
+def scorecard_table(scorecard: pd.DataFrame, pages: dict[int, str]) -> markup.Markup:
     """The scorecard for readers: the essay's words and the verdict first, the evidence a click away."""
     rows, ids = [], []
     for r in scorecard.sort_values(["paragraph", "forecast_id"]).itertuples():
         ids.append(f"forecast-{r.forecast_id}")  # the claims ledger links each forecast's row
-        page = pages.get(int(r.paragraph))
-        para = f"¶{r.paragraph}"
-        link = f'<a href="{page}.html#essay-p{r.paragraph}">{para}</a>' if page else para
-        verdict = f'<strong class="verdict verdict-{html.escape(r.verdict)}">{html.escape(words(r.verdict))}</strong>'
-        evidence = (
-            "<details><summary>What would count, what happened, why</summary>"
-            f"<p><strong>What would count:</strong> {html.escape(r.criterion)}</p>"
-            f"<p><strong>What happened:</strong> {html.escape(r.outcome)}</p>"
-            f"<p><strong>Why this verdict:</strong> {html.escape(r.reasoning)}</p>"
-            f"<p><strong>Sources:</strong> {sources_html(r.sources)}</p></details>"
-        )
-        rows.append([link, f"“{html.escape(r.exact)}”", html.escape(words(r.kind)), verdict,
-                     html.escape(format_date(r.as_of)), evidence])
+        evidence = markup.details("What would count, what happened, why", [
+            [markup.strong("What would count:"), f" {r.criterion}"],
+            [markup.strong("What happened:"), f" {r.outcome}"],
+            [markup.strong("Why this verdict:"), f" {r.reasoning}"],
+            [markup.strong("Sources:"), " ", *source_pieces(r.sources)],
+        ])
+        rows.append([
+            [markup.paragraph_link(r.paragraph, pages.get(int(r.paragraph)))],
+            [f"“{r.exact}”"],
+            [words(r.kind)],
+            [markup.strong(words(r.verdict), ["verdict", f"verdict-{r.verdict}"])],
+            [format_date(r.as_of)],
+            [evidence],
+        ])
     headers = ["Where", "The essay's words", "Kind", "Verdict", "Evidence to", "The evidence"]
-    return HTML(render_table(headers, rows, "Forecast scorecard", classes=["edition-scorecard"], row_ids=ids))
+    return markup.Markup(markup.table(headers, rows, "Forecast scorecard", classes=["edition-scorecard"], row_ids=ids))

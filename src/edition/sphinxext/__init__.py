@@ -14,7 +14,7 @@ from edition import data, essay
 from edition.paths import STATIC_DIR
 from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel, pagemeta
 from edition.sphinxext import atomic_output, csp, inputs, markup_fixes, notebook_downloads, page_assets, plotly_output
-from edition.sphinxext import htmlnodes, print_edition
+from edition.sphinxext import htmlnodes, markup_nodes, print_edition
 
 
 def check_inputs(app: Sphinx, config: Config) -> None:
@@ -65,6 +65,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     markup_fixes.setup(app)
     figure_panel.setup(app)
     plotly_output.setup(app)
+    markup_nodes.setup(app)
     notebook_downloads.setup(app)
     inputs.setup(app)
     page_assets.setup(app)
