@@ -12,6 +12,8 @@ from sphinx.util.docutils import SphinxDirective
 from edition import data
 from edition.paths import DATA_DIR
 from edition.sphinxext import doctable
+from edition.sphinxext.markup_nodes import source_xref
+
 
 def constraint_text(field: dict) -> str:
     """The field's constraints in words: required, unique, enum, range, pattern."""
@@ -73,7 +75,7 @@ def source_links(cell: object) -> nodes.inline:
     for i, key in enumerate(sources.split_keys(cell)):
         if i:
             out += nodes.Text("; ")
-        out += nodes.reference("", known[key].short, refuri=f"bibliography.html#cite-{key}")
+        out += source_xref(key, known[key].short)
     return out
 
 

@@ -6,7 +6,6 @@ claim's one verdict. Prose that states either uses the role, so it cannot drift 
 
 from __future__ import annotations
 
-import posixpath
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +20,6 @@ from edition.sphinxext import doctable
 from edition.sphinxext.essay_text import _essay, _ref, _tables, note_id
 from edition.sphinxext.inputs import note_data_dependencies
 
-SCORECARD_DOC = "chapters/07-epilogue"  # the page whose scorecard table gives each row the id forecast-<id>
 
 
 @lru_cache(maxsize=1)
@@ -30,21 +28,18 @@ def _claims() -> pd.DataFrame:
     return verdicts.claim_verdicts(_tables()).set_index("claim_id", drop=False)
 
 
-def scorecard_link(fromdoc: str, forecast_id: str) -> nodes.reference:
-    """A link from a page to one row of the scorecard table."""
-    page = posixpath.relpath(SCORECARD_DOC, posixpath.dirname(fromdoc) or ".") + ".html"
-    ref = nodes.reference("", "", internal=True, refuri=f"{page}#forecast-{forecast_id}")
-    ref += nodes.Text(f"scorecard {forecast_id}")
-    return ref
+def scorecard_link(forecast_id: str) -> nodes.Node:
+    """A link to one row of the scorecard table, whose rows are labels (edition.tables.scorecard_table)."""
+    return _ref(f"forecast-{forecast_id.lower()}", f"scorecard {forecast_id}")
 
 
-def verdict_node(claim: Any, fromdoc: str) -> nodes.inline:
+def verdict_node(claim: Any) -> nodes.inline:
     """A claim's verdict as the ledger prints it, linked to its scorecard row when scored there."""
     out = nodes.inline("", "", classes=["claim-status", f"claim-{claim.verdict}"])
     out += nodes.Text(verdicts.words(claim.verdict))
     if claim.judged_in != "ledger":
         out += nodes.Text(" (")
-        out += scorecard_link(fromdoc, claim.judged_in)
+        out += scorecard_link(claim.judged_in)
         out += nodes.Text(")")
     return out
 
@@ -69,7 +64,7 @@ class ClaimsLedgerDirective(SphinxDirective):
                 _ref(note_id(note), claim.claim_id) if (full and note) else claim.claim_id,
                 _ref(f"essay-p{claim.paragraph}", f"¶{claim.paragraph}"),
                 claim.claim_type,
-                verdict_node(claim, self.env.docname),
+                verdict_node(claim),
                 "" if claim.evidence_to is None or str(claim.evidence_to) == "NaT" else verdicts.us_date(claim.evidence_to),
                 claim.summary,
             ]))
@@ -101,7 +96,7 @@ class VerdictRole(SphinxRole):
                                               line=self.lineno)
             return [], [msg]
         claim = next(claims.loc[[claim_id]].itertuples())
-        return [verdict_node(claim, self.env.docname)], []
+        return [verdict_node(claim)], []
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
