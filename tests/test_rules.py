@@ -92,7 +92,8 @@ def test_a_row_on_an_aggregator_alone_is_rejected(tmp_path):
 
 def test_a_state_media_only_row_rated_confirmed_is_rejected(tmp_path):
     d = _copy(tmp_path)
-    _edit_row(d / "events.csv", "E094", certainty="confirmed", summary="Russia hosted the BRICS summit in Kazan.")
+    _edit_row(d / "events.csv", "E094", certainty="confirmed", summary="Russia hosted the BRICS summit in Kazan.",
+              sources="tass-2023-iran-yak130")
     found = [p for p in _problems(d) if "E094" in p]
     assert any("field 'certainty', value 'confirmed'" in p and "rate it 'reported'" in p for p in found)
     assert any("word it as that party's claim" in p for p in found)
