@@ -36,11 +36,18 @@ def visit(browser, url: str, width: int = 1280, height: int = 900, dark: bool = 
 
 
 def wait_for_figures(page) -> int:
-    count = page.locator(".edition-plotly").count()
+    """Scroll to each figure in turn, as a reader would, and wait until it is drawn; back to the top.
+
+    A figure is drawn when it nears the viewport (figures.js), so one never scrolled to stays a
+    reserved box: each must be drawn once the reader gets there.
+    """
+    holders = page.locator(".edition-plotly")
+    count = holders.count()
+    for i in range(count):
+        holders.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function("h => h.dataset.drawn === 'true'", arg=holders.nth(i).element_handle(), timeout=20_000)
     if count:
-        page.wait_for_function(
-            "n => document.querySelectorAll('.edition-plotly[data-drawn=true]').length === n", arg=count, timeout=20_000
-        )
+        page.evaluate("window.scrollTo(0, 0)")
     return count
 
 

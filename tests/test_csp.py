@@ -10,6 +10,7 @@ from sphinx.errors import ExtensionError
 
 from edition.paths import toc_pages
 from edition.sphinxext import csp
+from test_browser import wait_for_figures
 
 META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" id="edition-csp" content="([^"]+)">')
 
@@ -82,9 +83,7 @@ def test_no_page_violates_its_policy_or_opens_a_dialog_and_the_policy_is_enforce
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.add_init_script(WATCH)
         page.goto(f"{served_book}/{name}.html", wait_until="load")
-        if page.locator(".edition-plotly").count():
-            page.wait_for_function("n => document.querySelectorAll('.edition-plotly[data-drawn=true]').length === n",
-                                   arg=page.locator(".edition-plotly").count(), timeout=20_000)
+        wait_for_figures(page)  # each figure scrolled to and drawn: plotly.js fetched, the basemap too
         page.wait_for_timeout(100)
         assert page.evaluate("window.__violations") == [], name
         assert not [e for e in errors if "Content Security Policy" in e], name

@@ -79,11 +79,15 @@ def test_figures_are_present_and_load_plotly_from_the_books_static_files(built_h
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         figures = soup.select(f"div.{FIGURE_CLASS}")
         assert figures and all(f.select_one(f"script.{FIGURE_CLASS}-spec") for f in figures)
-        plotly_scripts = [s["src"] for s in soup.find_all("script", src=True) if "plotly" in s["src"]]
-        assert len(plotly_scripts) == 1, f"{page}: plotly.js loaded {len(plotly_scripts)} times"
-        src = urlparse(plotly_scripts[0])
-        assert src.scheme == "" and src.path.endswith("_static/" + PLOTLY_JS)
-        assert (page.parent / src.path).resolve().is_file()
+        # plotly.js is no <script> of the page: figures.js fetches it from _static when a figure nears view
+        assert not soup.find("script", src=re.compile("plotly")), f"{page}: plotly.js parsed with the page"
+        loaders = soup.find_all("script", src=re.compile(r"_static/edition/figures\.js"))
+        assert len(loaders) == 1 and loaders[0].has_attr("defer"), f"{page}: figures.js not loaded once, deferred"
+        static = urlparse(loaders[0]["src"]).path.rsplit("edition/figures.js", 1)[0]
+        src = urlparse(loaders[0]["data-plotly"])
+        assert src.scheme == "" and src.path == PLOTLY_JS
+        assert (page.parent / static / src.path).resolve() == (built_html / "_static" / PLOTLY_JS).resolve()
+        assert (page.parent / static / src.path).resolve().is_file()
         for inline in soup.find_all("script", src=False):
             body = inline.get_text()
             assert "plotly.js v" not in body and len(body) < 200_000, f"{page}: plotly.js embedded inline"

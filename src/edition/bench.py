@@ -37,7 +37,7 @@ LIGHTHOUSE_DIR = ROOT / "tools" / "lighthouse"
 TARGETS = {
     "clean_build_s": 45, "cached_rebuild_s": 5, "page_html_bytes": 300_000, "site_bytes": 7_000_000,
     "reader_download_bytes": 4_000_000, "plotly_bundle_bytes": 1_600_000, "third_party_requests": 0,
-    "layout_shift": 0.05, "navigation_to_drawn_s": 1.2, "lighthouse_performance": 90,
+    "layout_shift": 0.05, "figure_drawn_s": 1.2, "lighthouse_performance": 90,
 }
 CHROMIUM = os.environ.get("EDITION_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -142,17 +142,15 @@ def browse(pages: list[str]) -> dict:
             page.wait_for_timeout(300)
         shared.close()
         for label, viewport in VIEWPORTS.items():
-            for name in pages:  # each page on a cold cache: layout shift, and drawing time from navigation
+            for name in pages:  # each page on a cold cache: layout shift, and drawing time of each figure
                 context = browser.new_context(viewport=viewport)
                 context.add_init_script(CLS_OBSERVER)
                 cold = context.new_page()
                 cold.goto(f"{base}/{name}.html", wait_until="load")
-                figures = cold.locator(".edition-plotly").count()
-                if figures:
-                    cold.wait_for_function("() => document.documentElement.dataset.figuresDrawnAt", timeout=30_000)
-                    drawn = float(cold.evaluate("document.documentElement.dataset.figuresDrawnAt"))
-                    per_page[name]["figures"] = figures
-                    per_page[name][f"navigation_to_drawn_s_{label}"] = round(drawn / 1000, 3)
+                delays = figure_delays(cold)
+                if delays:
+                    per_page[name]["figures"] = len(delays)
+                    per_page[name][f"figure_drawn_s_{label}"] = delays
                 cold.wait_for_timeout(1000)
                 per_page[name][f"layout_shift_{label}"] = round(cold.evaluate(CLS_OF_PAGE), 4)
                 context.close()
@@ -163,6 +161,27 @@ def browse(pages: list[str]) -> dict:
     return {"reader_download_bytes": sum(downloaded.values()), "reader_download_gzip_bytes": gzipped,
             "reader_download_files": len(downloaded), "third_party_requests": len(foreign),
             "third_party_urls": foreign[:20], "pages": per_page}
+
+
+def figure_delays(page) -> list[float]:
+    """Seconds each figure takes to be drawn once the reader can see it, in page order.
+
+    figures.js draws a figure when it nears the viewport. A figure inside the first screen counts
+    from navigation start; any other is scrolled to (to the middle of the screen, as a reader
+    would), and counts from that moment: the time a reader looks at an empty box. A figure drawn
+    before it was reached counts 0. The page's load, plotly.js's download and parse included.
+    """
+    delays = []
+    holders = page.locator(".edition-plotly")
+    for i in range(holders.count()):
+        holder = holders.nth(i).element_handle()
+        seen_from = page.evaluate("""h => { const r = h.getBoundingClientRect();
+            if (r.top < window.innerHeight && r.bottom > 0) return 0;
+            h.scrollIntoView({block: 'center'}); return performance.now(); }""", holder)
+        page.wait_for_function("h => h.dataset.drawnAt", arg=holder, timeout=30_000)
+        drawn = float(page.evaluate("h => h.dataset.drawnAt", holder))
+        delays.append(round(max(0.0, drawn - seen_from) / 1000, 3))
+    return delays
 
 
 def lighthouse_bin() -> Path:
@@ -215,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-build", action="store_true", help="measure the site already in _build/html")
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse")
     args = parser.parse_args(argv)
+    load_start = os.getloadavg()
     clean = cached = None
     if not args.no_build:
         for path in (HTML, BUILD / ".doctrees", BUILD / ".jupyter_cache", BUILD / "execution-inputs.sha256",
@@ -234,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         browsing["pages"][name]["lighthouse"] = score
     rows = browsing["pages"]
     shifts = [v for r in rows.values() for k, v in r.items() if k.startswith("layout_shift")]
-    draws = [r.get("navigation_to_drawn_s_desktop", 0.0) for r in rows.values()]
+    draws = [d for r in rows.values() for d in r.get("figure_drawn_s_desktop", [])]
     met = {
         "page_html_bytes": max(page_bytes.values()) <= TARGETS["page_html_bytes"],
         "site_bytes": site <= TARGETS["site_bytes"],
@@ -242,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         "plotly_bundle_bytes": bundle <= TARGETS["plotly_bundle_bytes"],
         "third_party_requests": browsing["third_party_requests"] == TARGETS["third_party_requests"],
         "layout_shift": max(shifts) <= TARGETS["layout_shift"],
-        "navigation_to_drawn_s": max(draws) <= TARGETS["navigation_to_drawn_s"],
+        "figure_drawn_s": max(draws, default=0.0) <= TARGETS["figure_drawn_s"],
     }
     if clean is not None:
         met["clean_build_s"] = clean <= TARGETS["clean_build_s"]
@@ -252,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "clean_build_s": clean and round(clean, 1), "cached_rebuild_s": cached and round(cached, 1),
         "page_html_bytes": page_bytes, "site_bytes": site, "plotly_bundle_bytes": bundle, **browsing,
-        "targets": TARGETS, "met": met, "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg()},
+        "targets": TARGETS, "met": met, "machine": {"cpus": os.cpu_count(), "load_average_start": load_start,
+                                                     "load_average": os.getloadavg()},
     }
     BUILD.mkdir(exist_ok=True)
     (BUILD / "bench.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -261,37 +282,53 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def table(report: dict) -> str:
-    """The report as a Markdown table, targets beside values."""
+    """The report as Markdown: the site's measures, then one row per page, each beside its target."""
     t = report["targets"]
-    out = ["| measure | value | target |", "| --- | --- | --- |"]
+    mark = lambda ok: "met" if ok else "**missed**"  # noqa: E731
+    out = ["| measure | value | target | |", "| --- | --- | --- | --- |"]
+    met = report["met"]
     if report["clean_build_s"] is not None:
-        out.append(f"| clean build | {report['clean_build_s']:.1f} s | ≤ {t['clean_build_s']} s |")
-        out.append(f"| cached rebuild | {report['cached_rebuild_s']:.1f} s | ≤ {t['cached_rebuild_s']} s |")
+        out.append(f"| clean build | {report['clean_build_s']:.1f} s | ≤ {t['clean_build_s']} s | {mark(met['clean_build_s'])} |")
+        out.append(f"| cached rebuild | {report['cached_rebuild_s']:.1f} s | ≤ {t['cached_rebuild_s']} s "
+                   f"| {mark(met['cached_rebuild_s'])} |")
     biggest = max(report["page_html_bytes"], key=report["page_html_bytes"].get)
-    out.append(f"| largest page HTML ({biggest}) | {report['page_html_bytes'][biggest] / 1000:.1f} KB | ≤ 300 KB |")
-    out.append(f"| whole site | {report['site_bytes'] / 1e6:.2f} MB | ≤ {t['site_bytes'] / 1e6:g} MB |")
+    out.append(f"| largest page HTML ({biggest}) | {report['page_html_bytes'][biggest] / 1000:.1f} KB "
+               f"| ≤ {t['page_html_bytes'] / 1000:g} KB | {mark(met['page_html_bytes'])} |")
+    out.append(f"| whole site | {report['site_bytes'] / 1e6:.2f} MB | ≤ {t['site_bytes'] / 1e6:g} MB | {mark(met['site_bytes'])} |")
     out.append(f"| first visit to every page, uncompressed | {report['reader_download_bytes'] / 1e6:.2f} MB "
                f"({report['reader_download_files']} files; {report['reader_download_gzip_bytes'] / 1e6:.2f} MB gzipped) "
-               f"| ≤ {t['reader_download_bytes'] / 1e6:g} MB |")
-    out.append(f"| plotly.js served | {report['plotly_bundle_bytes'] / 1e6:.2f} MB | ≤ {t['plotly_bundle_bytes'] / 1e6:g} MB |")
-    out.append(f"| third-party requests | {report['third_party_requests']} | 0 |")
+               f"| ≤ {t['reader_download_bytes'] / 1e6:g} MB | {mark(met['reader_download_bytes'])} |")
+    out.append(f"| plotly.js served | {report['plotly_bundle_bytes'] / 1e6:.2f} MB | ≤ {t['plotly_bundle_bytes'] / 1e6:g} MB "
+               f"| {mark(met['plotly_bundle_bytes'])} |")
+    out.append(f"| third-party requests | {report['third_party_requests']} | 0 | {mark(met['third_party_requests'])} |")
+    shifts = [v for r in report["pages"].values() for k, v in r.items() if k.startswith("layout_shift")]
+    out.append(f"| layout shift, worst page (1280 and 390 px, figures scrolled to) | {max(shifts):.3f} "
+               f"| ≤ {t['layout_shift']} | {mark(met['layout_shift'])} |")
+    draws = [d for r in report["pages"].values() for d in r.get("figure_drawn_s_desktop", [])]
+    out.append(f"| figure drawn once in view, worst figure at 1280 px (first-screen figures: from navigation) "
+               f"| {max(draws, default=0.0):.2f} s | ≤ {t['figure_drawn_s']} s | {mark(met['figure_drawn_s'])} |")
+    if "lighthouse_performance" in met:
+        scores = [r["lighthouse"]["performance"] for r in report["pages"].values() if "lighthouse" in r]
+        out.append(f"| Lighthouse mobile performance, worst page (served gzipped) | {min(scores)} "
+                   f"| ≥ {t['lighthouse_performance']} | {mark(met['lighthouse_performance'])} |")
+    out += ["", "| page | HTML | layout shift 1280 / 390 px | figures drawn once in view, 1280 / 390 px "
+            "| Lighthouse mobile (FCP, LCP, TBT, CLS, SI) |", "| --- | --- | --- | --- | --- |"]
     for name, row in report["pages"].items():
-        cells = [f"layout shift {max(row['layout_shift_desktop'], row['layout_shift_phone']):.3f} "
-                 f"(1280 px {row['layout_shift_desktop']:.3f}, 390 px {row['layout_shift_phone']:.3f})"]
+        drawn = "–"
         if "figures" in row:
-            cells.append(f"{row['figures']} figure(s) drawn {row['navigation_to_drawn_s_desktop']:.2f} s "
-                         f"from navigation (390 px {row['navigation_to_drawn_s_phone']:.2f} s)")
-        if "lighthouse" in row:
-            lh = row["lighthouse"]
-            cells.append(f"Lighthouse mobile {lh['performance']} (FCP {lh['fcp_s']} s, LCP {lh['lcp_s']} s, "
-                         f"TBT {lh['tbt_ms']} ms, CLS {lh['cls']}, SI {lh['speed_index_s']} s)")
-        out.append(f"| {name} | {'; '.join(cells)} | CLS ≤ {t['layout_shift']}, drawn ≤ {t['navigation_to_drawn_s']} s, "
-                   f"Lighthouse ≥ {t['lighthouse_performance']} |")
-    met = report["met"]
+            drawn = " / ".join(", ".join(f"{d:.2f}" for d in row[f"figure_drawn_s_{label}"]) + " s"
+                               for label in ("desktop", "phone"))
+        lh = row.get("lighthouse")
+        score = (f"{lh['performance']} ({lh['fcp_s']} s, {lh['lcp_s']} s, {lh['tbt_ms']} ms, {lh['cls']}, "
+                 f"{lh['speed_index_s']} s)") if lh else "–"
+        out.append(f"| {name} | {report['page_html_bytes'][name] / 1000:.1f} KB "
+                   f"| {row['layout_shift_desktop']:.3f} / {row['layout_shift_phone']:.3f} | {drawn} | {score} |")
+    machine = report["machine"]
     out.append(f"\ntargets met: {sum(met.values())}/{len(met)}"
                + (f"; missed: {', '.join(k for k, v in met.items() if not v)}" if not all(met.values()) else "")
-               + f"  (details: _build/bench.json; load average {report['machine']['load_average'][0]:.1f} "
-                 f"on {report['machine']['cpus']} CPUs)")
+               + f"  (details: _build/bench.json; load average {machine['load_average_start'][0]:.1f} at the start, "
+                 f"{machine['load_average'][0]:.1f} at the end, on {machine['cpus']} CPUs: "
+                 "timings and Lighthouse scores are only comparable on a quiet machine)")
     return "\n".join(out)
 
 

@@ -378,7 +378,33 @@
 
   var CONTROLLERS = { "arms-flow-map": FlowMap, "alliance-timeline": Timeline, "scorecard": Scorecard };
 
-  // ---- drawing ------------------------------------------------------------------------------
+  // ---- loading plotly.js and drawing, figure by figure -----------------------------------
+  // plotly.js (1.5 MB) is not in the page's <head>: it is fetched when the first figure comes
+  // within half a screen of the viewport, and each figure is drawn when it nears the viewport,
+  // one figure per task, so that a reader of the text above never waits on it and a phone's main
+  // thread is not held through the page load. Each figure's box is reserved at its drawn height
+  // before anything is drawn, so drawing shifts nothing. Print draws every figure at once.
+  var script = document.currentScript;
+  var PLOTLY_SRC = (script && script.dataset.plotly) || "edition/plotly/plotly-edition.min.js";
+  var plotlyLoading = null;
+  function loadPlotly() {
+    if (window.Plotly) { return Promise.resolve(window.Plotly); }
+    if (!plotlyLoading) {
+      plotlyLoading = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = contentRoot() + "_static/" + PLOTLY_SRC;
+        tag.async = true;
+        tag.addEventListener("load", function () { resolve(window.Plotly); });
+        tag.addEventListener("error", function () {
+          plotlyLoading = null;
+          reject(new Error("edition: plotly.js did not load from " + tag.src));
+        });
+        document.head.appendChild(tag);
+      });
+    }
+    return plotlyLoading;
+  }
+
   function specOf(holder) {
     if (!holder._spec) {
       holder._spec = JSON.parse(holder.querySelector("script.edition-plotly-spec").textContent);
@@ -391,22 +417,42 @@
     var height = Math.round(Math.min(layout.height, Math.max(300, width * 0.7 + 130)));
     return height === layout.height ? layout : Object.assign({}, layout, { height: height });
   }
-  function draw(holder) {
-    var spec = specOf(holder);
+  function canvasOf(holder) {
     var target = holder.querySelector(".edition-plotly-canvas");
     if (!target) {
       target = el("div", { "class": "edition-plotly-canvas" });
       holder.appendChild(target);
     }
+    return target;
+  }
+  function layoutFor(holder, width) {
+    var spec = specOf(holder);
+    return holder._controller ? holder._controller.layout(width) : fitted(spec.layout || {}, width);
+  }
+  // The figure's controls and key, and a box as tall as the figure will be, before plotly.js arrives.
+  function prepare(holder) {
+    var spec = specOf(holder);
+    var target = canvasOf(holder);
     var kind = spec.layout && spec.layout.meta && spec.layout.meta.edition;
     if (!holder._controller && CONTROLLERS[kind]) {
-      holder._controller = new CONTROLLERS[kind](holder, spec, function () { return draw(holder); });
+      holder._controller = new CONTROLLERS[kind](holder, spec, function () { return redraw(holder); });
     }
+    reserve(holder);
+  }
+  function reserve(holder) {
+    if (holder.dataset.drawn) { return; }
+    var target = canvasOf(holder);
+    var width = target.clientWidth || holder.clientWidth || 600;
+    target.style.height = (layoutFor(holder, width).height || 450) + "px";  // plotly's default height
+  }
+  function draw(holder) {
+    var spec = specOf(holder);
+    var target = canvasOf(holder);
     var ctl = holder._controller || null;
     var width = target.clientWidth || holder.clientWidth || 600;
     holder._width = width;
     var data = themedData(ctl ? ctl.data() : spec.data);
-    var layout = themed(ctl ? ctl.layout(width) : fitted(spec.layout || {}, width));
+    var layout = themed(layoutFor(holder, width));
     var config = Object.assign({ responsive: true, displaylogo: false }, spec.config || {}, {
       displayModeBar: false, scrollZoom: false,
       topojsonURL: contentRoot() + "_static/edition/topojson/"
@@ -426,39 +472,80 @@
         });
         holder.dataset.linked = "true";
       }
+      if (!holder.dataset.drawn) {
+        // plotly sized the plot from the layout: the reserved height has done its work
+        target.style.height = "";
+        // milliseconds from navigation start to this figure drawn (read by `make bench`)
+        holder.dataset.drawnAt = String(Math.round(performance.now()));
+      }
       holder.dataset.drawn = "true";
     });
   }
-  function drawAll() {
-    var holders = document.querySelectorAll(".edition-plotly");
-    var jobs = [];
-    holders.forEach(function (holder) { jobs.push(draw(holder)); });
-    return Promise.all(jobs).then(function () {
+  // A control changed, the theme changed or the width changed: draw again (once drawn).
+  function redraw(holder) {
+    if (holder.dataset.drawn) { return draw(holder); }
+    want(holder);
+    return Promise.resolve();
+  }
+
+  var holders = Array.prototype.slice.call(document.querySelectorAll(".edition-plotly"));
+  var queue = [];
+  var busy = false;
+  function want(holder) {
+    if (holder._wanted) { return; }
+    holder._wanted = true;
+    queue.push(holder);
+    next();
+  }
+  function next() {
+    if (busy || !queue.length) { return; }
+    busy = true;
+    loadPlotly().then(function () {
+      return draw(queue.shift());
+    }).then(function () {
       var root = document.documentElement;
-      if (!root.dataset.figuresDrawnAt) {
-        // milliseconds from navigation start to every figure drawn (read by `make bench`)
+      var drawn = holders.filter(function (h) { return h.dataset.drawn; }).length;
+      root.dataset.figuresDrawn = String(drawn);
+      if (drawn === holders.length && !root.dataset.figuresDrawnAt) {
+        // milliseconds from navigation start to every figure drawn
         root.dataset.figuresDrawnAt = String(Math.round(performance.now()));
       }
-      root.dataset.figuresDrawn = String(holders.length);
+    }).catch(function (err) {
+      window.console.error(err);
+    }).then(function () {
+      busy = false;
+      // the next figure in a task of its own: the browser paints and handles input in between
+      if (queue.length) { window.setTimeout(next, 0); }
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
+  function wantAll() { holders.forEach(want); }
+
+  holders.forEach(prepare);
+  var printing = window.matchMedia("print");
+  if (printing.matches || !("IntersectionObserver" in window)) {
+    wantAll();
   } else {
-    drawAll();
+    var near = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { near.unobserve(entry.target); want(entry.target); }
+      });
+    }, { rootMargin: "50% 0px 50% 0px" });  // half a screen ahead, above and below
+    holders.forEach(function (holder) { near.observe(holder); });
   }
-  // Follow the theme switcher: redraw when data-theme changes.
-  new MutationObserver(function () { drawAll(); }).observe(document.documentElement, {
-    attributes: true, attributeFilter: ["data-theme"]
-  });
-  // Figures whose layout depends on their width (the map) are redrawn when it changes.
+  window.addEventListener("beforeprint", wantAll);
+  // Follow the theme switcher: redraw the drawn figures when data-theme changes.
+  new MutationObserver(function () {
+    holders.forEach(function (holder) { if (holder.dataset.drawn) { draw(holder); } });
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  // Figures whose layout depends on their width (the map) are redrawn when it changes;
+  // a figure not drawn yet keeps a box of the height it will have.
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     window.clearTimeout(resizeTimer);
     resizeTimer = window.setTimeout(function () {
-      document.querySelectorAll(".edition-plotly").forEach(function (holder) {
+      holders.forEach(function (holder) {
         var target = holder.querySelector(".edition-plotly-canvas");
-        if (holder._controller && target && target.clientWidth !== holder._width) { draw(holder); }
+        if (!holder.dataset.drawn) { reserve(holder); } else if (target && target.clientWidth !== holder._width) { draw(holder); }
       });
     }, 200);
   });
