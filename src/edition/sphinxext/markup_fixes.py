@@ -28,8 +28,7 @@ from sphinx.application import Sphinx
 
 
 def visit_hide_cell_input(self, node) -> None:
-    classes = " ".join(node["classes"])
-    self.body.append(f'<details class="admonition hide {classes}">\n')
+    self.body.append(self.starttag(node, "details", CLASS="admonition hide"))  # the cell's classes escaped
     self.body.append('<summary aria-label="Toggle hidden content">\n')
     self.body.append(f'<span class="collapsed admonition-title">{escape(node["prompt_show"])}</span>\n')
     self.body.append(f'<span class="expanded admonition-title">{escape(node["prompt_hide"])}</span>\n')
