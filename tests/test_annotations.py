@@ -143,7 +143,7 @@ def test_claims_ledger_lists_every_claim_with_its_verdict(built_html: Path, tabl
     rows = soup.select("table.edition-claims-ledger tbody tr")
     assert len(rows) == len(tables["claims"])
     shown = {row.select_one(".claim-status").get_text().split(" (")[0] for row in rows}
-    assert shown <= {verdicts.words(v) for v in verdicts.RATING}
+    assert shown <= {verdicts.words(v) for v in verdicts.ratings()}
     for page in ["chapters/04-role-reversal", "chapters/06-what-comes-next"]:
         assert soup_of(built_html, page).select("table.edition-claims-ledger tbody tr")
 

@@ -31,7 +31,7 @@ def test_every_verdict_has_dated_sourced_evidence_after_the_essay(tables) -> Non
         assert any(d > pd.Timestamp(data.ESSAY_DATE) for d in dates), row.forecast_id
         assert max(dates) <= row.as_of, row.forecast_id
         assert row.sources and row.outcome and row.reasoning, row.forecast_id
-    assert set(tables["scorecard"]["verdict"]) <= set(figures.VERDICTS)
+    assert set(tables["scorecard"]["verdict"]) <= set(figures.verdict_styles())
 
 
 def test_no_date_after_the_essay_is_unmarked_anywhere_in_the_data(tables) -> None:

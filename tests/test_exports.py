@@ -345,7 +345,7 @@ def test_each_page_embeds_the_claim_reviews_of_the_claims_it_shows(root: Path, b
             rating = review["reviewRating"]
             assert rating["@type"] == "Rating" and rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
             assert rating["alternateName"] == verdicts.words(row["verdict"])
-            assert rating["ratingValue"] == verdicts.RATING[row["verdict"]]
+            assert rating["ratingValue"] == verdicts.ratings()[row["verdict"]]
             item = review["itemReviewed"]
             assert item["@type"] == "Claim" and item["appearance"]["url"] == essay.load().provenance.canonical_url
             assert item["text"] == row["exact"]
@@ -364,9 +364,9 @@ def test_the_ledger_page_describes_the_rating_scale(built_html: Path) -> None:
     soup = soup_of(built_html, "chapters/claims-ledger")
     rows = [[cell.get_text(strip=True) for cell in row.select("td")]
             for row in soup.select("table.edition-rating-scale tbody tr")]
-    assert rows == [[str(value), verdicts.words(verdict), exports.VERDICT_MEANING[verdict]]
-                    for verdict, value in sorted(verdicts.RATING.items(), key=lambda item: -item[1])]
-    assert set(verdicts.RATING.values()) == {1, 2, 3, 4, 5} and set(exports.VERDICT_MEANING) == set(verdicts.RATING)
+    assert rows == [[str(value), verdicts.words(verdict), verdicts.meaning(verdict)]
+                    for verdict, value in sorted(verdicts.ratings().items(), key=lambda item: -item[1])]
+    assert set(verdicts.ratings().values()) == {1, 2, 3, 4, 5}
 
 
 # --- the Data Package where it lands ----------------------------------------------------------------

@@ -41,11 +41,11 @@ def test_no_claim_has_two_verdicts(tables) -> None:
 def test_each_type_is_judged_where_it_belongs(tables) -> None:
     claims = verdicts.claim_verdicts(tables)
     for claim in claims.itertuples():
-        if claim.claim_type in verdicts.SCORED_TYPES:
+        if claim.claim_type in verdicts.scored_types():
             assert re.fullmatch(r"F\d{2}", claim.judged_in), claim.claim_id
         else:
             assert claim.judged_in == "ledger", claim.claim_id
-    assert set(claims["verdict"]) <= set(verdicts.RATING)
+    assert set(claims["verdict"]) <= set(verdicts.ratings())
     # the sentences the issue named are classified as what they are
     kind = claims.set_index("claim_id")["claim_type"]
     assert kind["C13a"] == "conditional" and {kind["C11d"], kind["C11e"], kind["C11g"]} == {"premise"}

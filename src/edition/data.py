@@ -16,7 +16,7 @@ import pandas as pd
 from frictionless import FrictionlessException, Package
 from pybtex.database import BibliographyData, parse_file
 
-from edition import datatext, reads
+from edition import datatext, reads, vocab
 from edition.paths import DATA_DIR, ROOT
 
 ESSAY_DATE = dt.date(2023, 10, 26)
@@ -190,6 +190,12 @@ def rule_descriptor_shape(descriptor: dict, where: str) -> list[Problem]:
     return problems
 
 
+def rule_vocabulary_complete(descriptor: dict, where: str) -> list[Problem]:
+    """Every enum value has its label, and the traits the code needs, beside it (edition.vocab)."""
+    return [Problem(where, None, issue.field, issue.value, issue.message)
+            for issue in vocab.Vocabulary(descriptor, where).issues()]
+
+
 def _decode(path: Path) -> tuple[str, list[Problem]]:
     """A file's text; a clear problem (with the line) if it is too big or not UTF-8."""
     where = _rel(path)
@@ -301,7 +307,7 @@ def structure_problems(data_dir: Path) -> tuple[dict | None, dict[str, CsvFile],
     descriptor, problems = rule_descriptor_parses(data_dir)
     if descriptor is None:
         return None, {}, problems
-    problems = rule_descriptor_shape(descriptor, where)
+    problems = rule_descriptor_shape(descriptor, where) or rule_vocabulary_complete(descriptor, where)
     if problems:
         return None, {}, problems
     files: dict[str, CsvFile] = {}
@@ -457,6 +463,7 @@ def cross_check_problems(
             problems.append(Problem(bib_path, at, f"{key}.urldate", entry.fields.get("urldate"), "not a past ISO date"))
 
     source_dates = {key: source_date(dict(entry.fields)) for key, entry in bib.entries.items()}
+    vocabulary = vocab.Vocabulary(descriptor, _rel(data_dir / PACKAGE_FILE))
     used: set[str] = set()
     places = tables.get("places")
     place_ids = set(places["place_id"]) if places is not None else set()
@@ -481,7 +488,7 @@ def cross_check_problems(
                 for code in _keys(record[column]):
                     if code not in place_ids:
                         problems.append(Problem(path, row, column, code, "unknown place/actor code (not in places.csv)"))
-            problems.extend(_date_problems(name, path, row, record, today, source_dates))
+            problems.extend(_date_problems(name, path, row, record, today, source_dates, vocabulary))
         if "exact" in frame.columns:
             problems.extend(_selector_problems(path, frame))
         if name == "annotations":
@@ -499,7 +506,7 @@ def cross_check_problems(
                     if date and date > today:
                         problems.append(Problem(path, row, column, value, f"date is in the future (after {today.isoformat()})"))
         if name == "places":
-            problems.extend(_place_problems(path, frame))
+            problems.extend(_place_problems(path, frame, vocabulary))
         if name == "transfers":
             for row, record in frame.iterrows():
                 if record["supplier"] and record["supplier"] == record["recipient"]:
@@ -530,7 +537,8 @@ def _rule_problems(data_dir: Path, descriptor: dict, tables: dict[str, pd.DataFr
         from edition import verdicts
 
         problems += [Problem(*p) for p in verdicts.verdict_problems(
-            tables["claims"], tables["scorecard"], paths["claims"], paths["scorecard"])]
+            tables["claims"], tables["scorecard"], paths["claims"], paths["scorecard"],
+            vocab.Vocabulary(descriptor, _rel(data_dir / PACKAGE_FILE)))]
     return problems
 
 
@@ -622,7 +630,10 @@ def rule_bib_braces_balanced(path: str, text: str) -> list[Problem]:
     return []
 
 
-PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+def precision_rank(vocabulary: "vocab.Vocabulary", table: str, column: str) -> dict[str, int]:
+    """A precision column's values from finest (0) to coarsest, by the ISO characters each keeps."""
+    chars = vocabulary.trait(table, column, "isoChars")
+    return {value: rank for rank, value in enumerate(sorted(chars, key=lambda v: -chars[v]))}
 MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 
 
@@ -645,7 +656,8 @@ def source_date(fields: dict) -> dt.date | None:
 
 
 def _date_problems(name: str, path: str, row: int, record: pd.Series, today: dt.date,
-                   source_dates: dict[str, dt.date | None] | None = None) -> Iterator[Problem]:
+                   source_dates: dict[str, dt.date | None] | None = None,
+                   vocabulary: "vocab.Vocabulary | None" = None) -> Iterator[Problem]:
     dates: dict[str, dt.date | None] = {}
     for column, precision_column in DATE_PAIRS.get(name, []):
         value, precision = record.get(column, ""), record.get(precision_column, "")
@@ -666,7 +678,10 @@ def _date_problems(name: str, path: str, row: int, record: pd.Series, today: dt.
         a, b = dates.get(earlier), dates.get(later)
         if a and b:
             # compare at the coarser of the two precisions: "1991" is not before 1991-11-13
-            coarser = max(PRECISION_RANK.get(precisions[earlier], 0), PRECISION_RANK.get(precisions[later], 0))
+            vocabulary = vocabulary or vocab.load()
+            pairs = dict(DATE_PAIRS[name])
+            coarser = max(precision_rank(vocabulary, name, pairs[earlier]).get(precisions[earlier], 0),
+                          precision_rank(vocabulary, name, pairs[later]).get(precisions[later], 0))
             if _truncate(b, coarser) < _truncate(a, coarser):
                 yield Problem(path, row, later, record[later], f"{later} is before {earlier} ({record[earlier]})")
     if name in AFTER_FLAG:
@@ -761,9 +776,12 @@ def _annotation_problems(path: str, frame: pd.DataFrame, claims: pd.DataFrame | 
                           f"differs from its claim {claim}'s paragraph ¶{claim_paragraph[claim]}")
 
 
-def _place_problems(path: str, frame: pd.DataFrame) -> Iterator[Problem]:
+def _place_problems(path: str, frame: pd.DataFrame, vocabulary: "vocab.Vocabulary | None" = None) -> Iterator[Problem]:
+    vocabulary = vocabulary or vocab.load()
+    # the kinds the maps draw: those the schema gives a marker (enumTraits of places.kind)
+    drawn = {kind for kind, marker in vocabulary.trait("places", "kind", "marker").items() if marker}
     for row, record in frame.iterrows():
-        mapped = record["kind"] in ("state", "armed-group", "site")
+        mapped = record["kind"] in drawn
         has_coords = bool(record["latitude"]) and bool(record["longitude"])
         if mapped and not has_coords:
             yield Problem(path, row, "latitude", record["latitude"], f"a {record['kind']} needs coordinates")

@@ -20,27 +20,11 @@ from typing import Any, Callable
 import pandas as pd
 import yaml
 
-from edition import data, datatext, sources, verdicts
+from edition import data, datatext, sources, verdicts, vocab
 from edition import essay as essay_mod
 from edition.paths import DATA_DIR, ROOT
 
 EDITORS = "Editors of the annotated edition of The Persian-Russian Connection"
-MOTIVATION = {"source": "linking", "context": "describing", "caveat": "assessing", "update": "commenting"}
-# What each verdict means, shown on the claims ledger beside its point on the 1-5 scale
-# (verdicts.RATING) and sent with every ClaimReview's rating.
-VERDICT_MEANING = {
-    "supported": "the evidence the editors found bears the claim out",
-    "borne-out": "what happened matches what the forecast or prescription said",
-    "partly-supported": "part of the claim holds and part does not, or it holds only with a qualification",
-    "partly": "part of what the forecast said came about, or it came about only in part",
-    "overtaken-by-events": "sound or arguable when made, but what happened after October 2023 changed the picture",
-    "too-early": "the evidence up to the edition’s cut-off cannot yet settle the forecast",
-    "condition-not-met": "the condition of a conditional claim has not arisen, so what it predicts cannot be judged",
-    "contested": "credible sources disagree, and the evidence does not settle it",
-    "unsupported": "the editors found no evidence for the claim (which is not evidence against it)",
-    "not-borne-out": "what happened contradicts what the forecast or prescription said",
-}
-PRECISION_CHARS = {"day": 10, "month": 7, "year": 4}
 CONTENT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 DOWNLOADS = "downloads"  # the site folder that holds every export and the data package
 ANNOTATIONS_FILE = "annotations.jsonld"
@@ -240,7 +224,7 @@ def web_annotations(annotations: pd.DataFrame, essay: essay_mod.Essay, site: str
     for row in annotations.itertuples():
         where = f"data/annotations.csv, annotation {row.annotation_id}, field 'note'"
         plain, markup = resolve_note(row.note, refs, where, para_url=para_url)
-        purpose = MOTIVATION[row.kind]
+        purpose = vocab.trait("annotations", "kind", "motivation")[row.kind]
         created, modified = dates[row.annotation_id]
         item = {
             "id": f"{collection_id}#{row.annotation_id}",
@@ -263,7 +247,7 @@ def web_annotations(annotations: pd.DataFrame, essay: essay_mod.Essay, site: str
         }
         if not pd.isna(row.event_date):  # the latest development the note reports, as precisely as known
             precision = getattr(row, "event_date_precision", "day")
-            item["dcterms:temporal"] = row.event_date.date().isoformat()[:PRECISION_CHARS.get(precision, 10)]
+            item["dcterms:temporal"] = row.event_date.date().isoformat()[:vocab.trait("annotations", "event_date_precision", "isoChars").get(precision, 10)]
         items.append(item)
     label = f"Annotations on \u201c{essay.provenance.title}\u201d by {essay.provenance.publisher}"
     all_dates = [d for pair in dates.values() for d in pair] or [_iso(0)]
@@ -358,9 +342,9 @@ def claim_reviews(claims: pd.DataFrame, essay: essay_mod.Essay, site: str | None
                 "additionalType": row.claim_type,
             },
             "reviewRating": {
-                "@type": "Rating", "ratingValue": verdicts.RATING[row.verdict], "bestRating": 5, "worstRating": 1,
+                "@type": "Rating", "ratingValue": verdicts.ratings()[row.verdict], "bestRating": 5, "worstRating": 1,
                 "alternateName": verdicts.words(row.verdict),
-                "ratingExplanation": VERDICT_MEANING[row.verdict],
+                "ratingExplanation": verdicts.meaning(row.verdict),
             },
         })
     return reviews

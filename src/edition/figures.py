@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 import json
+import string
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from edition import sources as sources_mod
+from edition import vocab
 from edition.sources import Source
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -18,11 +20,11 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 LAB_TOPOJSON_URL = "/files/src/edition/static/edition/topojson/"
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 RUSSIA, IRAN = "#b2182b", "#2166ac"
-KIND_STYLE = {
-    "state": dict(symbol="circle", size=11),
-    "armed-group": dict(symbol="diamond", size=10),
-    "site": dict(symbol="square", size=8),
-}
+
+
+def capitalized(text: str) -> str:
+    """A label from the schema at the head of a legend entry or control: 'air defense' -> 'Air defense'."""
+    return text[:1].upper() + text[1:]
 
 
 def esc(value: Any) -> str:
@@ -86,11 +88,14 @@ def actors_map(places: pd.DataFrame, highlight: tuple[str, ...] = ("RUS", "IRN")
                sources: dict[str, Source] | None = None) -> go.Figure:
     """The essay's actors where the book's maps place them, Russia and Iran emphasized."""
     mapped = places.dropna(subset=["latitude", "longitude"])
-    mapped = mapped[mapped["kind"].isin(list(KIND_STYLE))]
+    # the kinds the schema gives a marker (enumTraits of places.kind); the rest are not drawn
+    styles = {kind: traits for kind in vocab.values("places", "kind")
+              if (traits := vocab.load().traits("places", "kind", kind))["marker"]}
+    mapped = mapped[mapped["kind"].isin(list(styles))]
     # highlighted places last, so each legend swatch takes an ordinary marker's color
     mapped = mapped.assign(_hl=mapped["place_id"].isin(highlight)).sort_values("_hl", kind="stable")
     fig = go.Figure()
-    for kind, style in KIND_STYLE.items():
+    for kind, style in styles.items():
         rows = mapped[mapped["kind"] == kind]
         if rows.empty:
             continue
@@ -107,9 +112,8 @@ def actors_map(places: pd.DataFrame, highlight: tuple[str, ...] = ("RUS", "IRN")
                 # Tehran's neighbors crowd the space above it; the label goes to the empty east
                 textposition=["middle right" if pid == "IRN" else "top center" for pid in rows["place_id"]],
                 textfont=dict(size=14),
-                marker=dict(symbol=style["symbol"], size=sizes, color=colors, line=dict(width=1, color="white")),
-                name={"state": "State (at its capital)", "armed-group": "Armed group (at its base)",
-                      "site": "Site"}[kind],
+                marker=dict(symbol=style["marker"], size=sizes, color=colors, line=dict(width=1, color="white")),
+                name=style.get("legend") or capitalized(vocab.label("places", "kind", kind)),
                 customdata=list(zip((esc(v) for v in rows["located_at"]),
                                     (esc(sources_mod.phrase(sources_mod.split_keys(v), sources)) for v in rows["sources"]))),
                 hovertemplate="<b>%{hovertext}</b>, drawn at %{customdata[0]}<br>Source: %{customdata[1]}<extra></extra>",
@@ -140,18 +144,6 @@ RUSSIA_TO_PARTNERS = "Russia → Iran's partners"
 ESSAY_DAY = pd.Timestamp("2023-10-26")
 INVASION_YEAR = 2022  # Russia's full-scale invasion of Ukraine: the map's two periods divide here
 PERIODS = ("before 2022", "2022 and after")
-KIND_LABELS = {
-    "missile": "Missiles", "uav": "Drones", "air-defense": "Air defense", "aircraft": "Combat aircraft",
-    "helicopter": "Helicopters", "munitions": "Ammunition", "armored-vehicle": "Armored vehicles",
-    "naval": "Naval", "electronics": "Electronics", "components": "Components",
-    "production": "Production know-how", "personnel": "Trainers and crews", "other": "Other",
-}
-EVIDENCE_WORDS = {
-    "official-statement": "an official statement",
-    "several-independent-reports": "several independent reports",
-    "single-report": "a single report",
-    "denied-by-supplier": "reports the supplier denies",
-}
 # where each actor's name sits beside its marker, so that the close Levantine labels do not collide
 LABEL_POSITION = {
     "RUS": "top center", "IRN": "middle right", "SYR": "bottom right", "HEZ": "middle left",
@@ -190,15 +182,9 @@ def transfer_sentence(row: Any, names: dict[str, str], sources: dict[str, Source
     """One transfer as plain sentences: who sent what to whom, when, on what evidence, after whose report."""
     from edition.tables import format_date
 
-    supplier, recipient, system = names[row.supplier], names[row.recipient], row.system
-    lead = {
-        "delivered": f"{supplier} delivered {system} to {recipient}",
-        "delivering": f"{supplier} has been delivering {system} to {recipient}",
-        "reported": f"{supplier} was reported to have supplied {system} to {recipient}",
-        "ordered": f"{recipient} ordered {system} from {supplier}; no delivery has been confirmed",
-        "canceled": f"A deal for {system} from {supplier} to {recipient} was canceled",
-        "denied": f"{supplier} was reported to have supplied {system} to {recipient}; the report was denied",
-    }[row.status]
+    # each status's sentence is the schema's (enumTraits of transfers.status), filled in by name only
+    lead = string.Template(vocab.trait("transfers", "status", "sentence")[row.status]).substitute(
+        supplier=names[row.supplier], recipient=names[row.recipient], system=row.system)
     when = []
     ordered = format_date(row.order_date, row.order_date_precision)
     first = format_date(row.first_delivery_date, row.first_delivery_precision)
@@ -213,7 +199,7 @@ def transfer_sentence(row: Any, names: dict[str, str], sources: dict[str, Source
         parts.append(f"First public {public}" + (", after the essay appeared." if bool(row.public_after_essay) else "."))
     elif bool(row.public_after_essay):
         parts.append("First public after the essay appeared.")
-    parts.append(f"Evidence: {EVIDENCE_WORDS[row.evidence]}.")
+    parts.append(f"Evidence: {vocab.trait('transfers', 'evidence', 'phrase')[row.evidence]}.")
     parts.append(f"Sources: {sources_mod.phrase(sources_mod.split_keys(row.sources), sources)}.")
     return " ".join(parts)
 
@@ -343,7 +329,7 @@ def arms_flow_map(transfers: pd.DataFrame, places: pd.DataFrame,
         meta={
             "edition": "arms-flow-map", "years": [int(rows["start_year"].min()), int(rows["end_year"].max())],
             "periods": list(PERIODS), "arcs": arcs, "transfers": records, "extent": MAP_EXTENT,
-            "kinds": [[kind, KIND_LABELS.get(kind, kind), int(n)] for kind, n in kinds.items()],
+            "kinds": [[kind, capitalized(vocab.label("transfers", "category", kind)), int(n)] for kind, n in kinds.items()],
             "directions": {label: DIRECTIONS[label] for label in DIRECTIONS if label in set(rows["direction"])},
         },
     )
@@ -438,7 +424,6 @@ def summarize_reversal(transfers: pd.DataFrame) -> str:
 
 # ---- the alliance timeline ----------------------------------------------------------------
 
-CERTAINTY_SYMBOL = {"confirmed": "circle", "reported": "circle-open", "disputed": "x"}
 # (label, first year shown, last year shown or None for the latest event); the first is everything
 ERAS = (
     ("All, 1722 on", None, None),
@@ -487,8 +472,8 @@ def alliance_timeline(events: pd.DataFrame, pages: dict[int, str],
     from edition.tables import date_span
 
     rows = events.sort_values("start_date")
-    lanes = [c for c in ["war", "treaty", "diplomacy", "military", "arms", "nuclear", "sanctions", "economy",
-                         "intelligence", "revolution"] if c in set(rows["category"])]
+    lanes = [c for c in vocab.values("events", "category") if c in set(rows["category"])]  # the schema's order
+    certainty_marker = vocab.trait("events", "certainty", "marker")
     fig = go.Figure()
     # durations as thin bars behind the points
     spans_x: list[Any] = []
@@ -511,13 +496,13 @@ def alliance_timeline(events: pd.DataFrame, pages: dict[int, str],
         ]
         fig.add_trace(go.Scatter(
             x=part["start_date"], y=part["category"], mode="markers", name=label,
-            marker=dict(color=color, size=10, symbol=[CERTAINTY_SYMBOL[c] for c in part["certainty"]],
+            marker=dict(color=color, size=10, symbol=[certainty_marker[c] for c in part["certainty"]],
                         line=dict(width=1.5, color=color)),
             customdata=[[lk[1]] for lk in links], hovertext=hover, hoverinfo="text",
             meta={"clickLink": 0},
         ))
-    for certainty, symbol in CERTAINTY_SYMBOL.items():
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{certainty}",
+    for certainty, symbol in certainty_marker.items():
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=vocab.label("events", "certainty", certainty),
                                  marker=dict(symbol=symbol, size=10, color="#666666", line=dict(width=1.5, color="#666666")),
                                  hoverinfo="skip", legendgroup="certainty"))
     fig.add_shape(type="line", x0=ESSAY_DAY, x1=ESSAY_DAY, y0=0, y1=1, yref="paper",
@@ -545,7 +530,7 @@ def summarize_timeline(events: pd.DataFrame) -> str:
     by_category = rows["category"].value_counts()
     before_1900 = int((rows["start_date"].dt.year < 1900).sum())
     after = int(rows["after_essay"].sum())
-    reported = int((rows["certainty"] != "confirmed").sum())
+    reported = int((~rows["certainty"].isin(vocab.having("events", "certainty", "firm"))).sum())
     first, last = rows.iloc[0], rows.iloc[-1]
     top = ", ".join(f"{n} {c}" for c, n in by_category.head(4).items())
     return (
@@ -558,21 +543,23 @@ def summarize_timeline(events: pd.DataFrame) -> str:
 
 # ---- the drone path -----------------------------------------------------------------------
 
-DRONE_STAGES = {
-    "personnel": "Iranian trainers and technicians",
-    "uav": "Drones supplied by Iran",
-    "production": "Production in Russia",
-    "used": "Reported in use against Ukraine",
-}
+USED_STAGE = "Reported in use against Ukraine"
+
+
+def drone_stages() -> list[str]:
+    """The drone path's stages in order: the categories the schema gives a droneStage, then use."""
+    return [*vocab.given("transfers", "category", "droneStage").values(), USED_STAGE]
 
 
 def drone_rows(transfers: pd.DataFrame) -> pd.DataFrame:
     """Transfers on the drone path: Iranian drones, trainers and production know-how going to Russia."""
+    stages = vocab.given("transfers", "category", "droneStage")
     rows = transfers[(transfers["supplier"] == "IRN") & (transfers["recipient"] == "RUS")
-                     & transfers["category"].isin(["uav", "personnel", "production"])].copy()
+                     & transfers["category"].isin(list(stages))].copy()
     spans = transfer_span(rows)
     rows["start"], rows["end"] = spans["start"], spans["end"]
-    rows["stage"] = [DRONE_STAGES["used"] if (c == "uav" and str(u) == "UKR" and pd.isna(f)) else DRONE_STAGES[c]
+    # drones (the one stage with an end user) with no recorded delivery, reported used against Ukraine
+    rows["stage"] = [USED_STAGE if (c == "uav" and str(u) == "UKR" and pd.isna(f)) else stages[c]
                      for c, u, f in zip(rows["category"], rows["used_against"], rows["first_delivery_date"])]
     return rows.dropna(subset=["start"]).sort_values("start")
 
@@ -583,7 +570,7 @@ def drone_path(transfers: pd.DataFrame, places: pd.DataFrame,
     rows = drone_rows(transfers)
     names = actor_names(places)
     fig = go.Figure()
-    stage_order = list(DRONE_STAGES.values())
+    stage_order = drone_stages()
     for stage, color in zip(stage_order, ["#009E73", "#0072B2", "#D55E00", "#555555"]):
         part = rows[rows["stage"] == stage]
         if part.empty:
@@ -622,7 +609,7 @@ def summarize_drone_path(transfers: pd.DataFrame) -> str:
     """A text summary of the drone-path figure."""
     rows = drone_rows(transfers)
     firsts = rows.groupby("stage")["start"].min()
-    parts = [f"{stage} from {firsts[stage].strftime('%B %Y')}" for stage in DRONE_STAGES.values()
+    parts = [f"{stage} from {firsts[stage].strftime('%B %Y')}" for stage in drone_stages()
              if stage in firsts.index]
     return (f"The figure follows {len(rows)} recorded transfers of Iranian drones, trainers and production "
             f"know-how to Russia: " + "; ".join(parts) + ". Each diamond marks when a transfer began; a bar shows "
@@ -641,15 +628,18 @@ def summarize_actors(places: pd.DataFrame) -> str:
 
 # ---- the forecast scorecard ---------------------------------------------------------------
 
-VERDICTS = {  # order on the axis, marker (shape carries the verdict without color), color
-    "not-borne-out": ("x", "#C24E00"),
-    "partly": ("diamond", "#B07800"),
-    "too-early": ("circle-open", "#767676"),
-    "condition-not-met": ("square-open", "#0072B2"),
-    "borne-out": ("circle", "#007A5A"),
-}
-VERDICT_HEADS = {"not-borne-out": "Not<br>borne out", "partly": "Partly", "too-early": "Too<br>early",
-                 "condition-not-met": "Condition<br>not met", "borne-out": "Borne<br>out"}
+def verdict_styles() -> dict[str, tuple[str, str, str]]:
+    """Each scorecard verdict in the axis's order (the schema's): (label, marker, color). The marker's
+    shape carries the verdict without color."""
+    markers = vocab.trait("scorecard", "verdict", "marker")
+    colors = vocab.trait("scorecard", "verdict", "color")
+    return {v: (label, markers[v], colors[v]) for v, label in vocab.labels("scorecard", "verdict").items()}
+
+
+def column_head(label: str) -> str:
+    """A verdict's column head in two short lines: its first word, then the rest ('Not<br>borne out')."""
+    first, _, rest = capitalized(label).partition(" ")
+    return f"{first}<br>{rest}" if rest else first
 
 
 def quote_label(text: str, width: int = 30, lines: int = 3) -> str:
@@ -668,15 +658,17 @@ def scorecard_chart(scorecard: pd.DataFrame, sources: dict[str, Source] | None =
     rows = scorecard.sort_values(["paragraph", "forecast_id"]).reset_index(drop=True)
     positions = list(range(len(rows), 0, -1))  # first paragraph at the top
     fig = go.Figure()
-    for verdict, (symbol, color) in VERDICTS.items():
+    styles = verdict_styles()
+    heads = [label for label, _, _ in styles.values()]
+    for verdict, (label, symbol, color) in styles.items():
         mask = (rows["verdict"] == verdict).to_numpy()
         part = rows[mask]
         fig.add_trace(go.Scatter(
-            x=[verdict.replace("-", " ")] * len(part), y=[p for p, m in zip(positions, mask) if m],
-            mode="markers", name=verdict.replace("-", " "),
+            x=[label] * len(part), y=[p for p, m in zip(positions, mask) if m],
+            mode="markers", name=label,
             marker=dict(symbol=symbol, size=15, color=color, line=dict(width=2, color=color)),
             hovertext=[
-                f"<b>¶{r.paragraph}: {wrap(esc(f'“{r.exact}”'), 60)}</b><br>Verdict: {esc(verdict.replace('-', ' '))}"
+                f"<b>¶{r.paragraph}: {wrap(esc(f'“{r.exact}”'), 60)}</b><br>Verdict: {esc(label)}"
                 f" (evidence to {format_date(r.as_of)})<br>{wrap('Would count: ' + esc(r.criterion), 60)}"
                 f"<br>{wrap('Sources: ' + esc(sources_mod.phrase(sources_mod.split_keys(r.sources), sources)) + '.', 60)}"
                 for r in part.itertuples()],
@@ -684,14 +676,14 @@ def scorecard_chart(scorecard: pd.DataFrame, sources: dict[str, Source] | None =
         ))
     fig.update_layout(
         **base_layout(height=90 + 50 * len(rows), margin=dict(l=8, r=8, t=8, b=8), showlegend=False),
-        xaxis=dict(categoryorder="array", categoryarray=[v.replace("-", " ") for v in VERDICTS], side="top",
-                   tickvals=[v.replace("-", " ") for v in VERDICTS], ticktext=list(VERDICT_HEADS.values()),
+        xaxis=dict(categoryorder="array", categoryarray=heads, side="top",
+                   tickvals=heads, ticktext=[column_head(label) for label in heads],
                    fixedrange=True, showgrid=True),
         yaxis=dict(tickvals=positions, ticktext=[f"¶{r.paragraph} {quote_label(r.exact)}" for r in rows.itertuples()],
                    range=[0.4, len(rows) + 0.6], automargin=True, tickfont=dict(size=11), fixedrange=True,
                    showgrid=True, zeroline=False),
         # on a narrow screen figures.js turns the column heads upright, one line each
-        meta={"edition": "scorecard", "narrowHeads": [v.replace("-", " ") for v in VERDICTS],
+        meta={"edition": "scorecard", "narrowHeads": heads,
               "rows": [[int(r.paragraph), r.exact.strip()] for r in rows.itertuples()]},
     )
     return fig
@@ -700,7 +692,7 @@ def scorecard_chart(scorecard: pd.DataFrame, sources: dict[str, Source] | None =
 def summarize_scorecard(scorecard: pd.DataFrame) -> str:
     """A text summary of the scorecard, from the same rows."""
     counts = scorecard["verdict"].value_counts()
-    parts = ", ".join(f"{int(counts.get(v, 0))} {v.replace('-', ' ')}" for v in reversed(list(VERDICTS)))
+    parts = ", ".join(f"{int(counts.get(v, 0))} {label}" for v, (label, _, _) in reversed(list(verdict_styles().items())))
     latest = scorecard["as_of"].max()
     return (f"Of the essay's {len(scorecard)} forecasts, conditionals and prescriptions scored here, the verdicts "
             f"are: {parts}. The most recent development they cite is dated {latest:%B} {latest.day}, {latest.year}.")

@@ -19,6 +19,8 @@ from typing import Iterator
 
 import pandas as pd
 
+from edition import vocab
+
 ESSAY_DATE = dt.date(2023, 10, 26)
 MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december"]
@@ -79,7 +81,7 @@ def later_mentions(text: str) -> list[str]:
         # a month or year that contains the essay's date is ambiguous and not counted; one wholly after it is
         if (precision == "day" and date > ESSAY_DATE) or (precision == "month" and date > ESSAY_DATE) or (
                 precision == "year" and date.year > ESSAY_DATE.year):
-            out.append(date.isoformat()[: {"day": 10, "month": 7, "year": 4}[precision]])
+            out.append(date.isoformat()[: vocab.trait("annotations", "event_date_precision", "isoChars")[precision]])
     return out
 
 
@@ -120,8 +122,9 @@ def note_problems(frame: pd.DataFrame, path: str, problem) -> Iterator:
                           f"note {ident} needs the date of what it reports (event_date)")
             continue
         precision = record.get("event_date_precision", "")
-        if precision not in ("day", "month", "year"):
-            yield problem(path, row, "event_date_precision", precision or None, "must be day, month or year")
+        allowed = vocab.values("annotations", "event_date_precision")
+        if precision not in allowed:
+            yield problem(path, row, "event_date_precision", precision or None, f"must be one of {', '.join(allowed)}")
         later = later_mentions(record["note"])
         if later and date <= ESSAY_DATE:
             yield problem(path, row, "event_date", record["event_date"],

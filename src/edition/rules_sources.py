@@ -27,6 +27,8 @@ from typing import Iterator
 
 import pandas as pd
 
+from edition import vocab
+
 TIERS = {
     "official": "Official document",
     "original": "Original publisher",
@@ -40,11 +42,17 @@ STRONG = {"official", "original", "syndicated", "reference"}
 ATTRIBUTION_RE = re.compile(
     r"\b(said|says|say|claimed|claims|claim|according to|reported|reports|report|announced|state media|"
     r"told|stated|alleged|asserted)\b", re.IGNORECASE)
-# (table, id column, text columns, rating column, firm ratings)
+# (table, id column, text columns, rating column); the firm ratings are those the schema marks
+# firm (enumTraits), read by firm_ratings
 ROW_TABLES = {
-    "transfers": ("transfer_id", ["description", "quantity_note", "disagreement"], "status", {"delivered", "delivering"}),
-    "events": ("event_id", ["title", "summary"], "certainty", {"confirmed"}),
+    "transfers": ("transfer_id", ["description", "quantity_note", "disagreement"], "status"),
+    "events": ("event_id", ["title", "summary"], "certainty"),
 }
+
+
+def firm_ratings(table: str, column: str) -> set[str]:
+    """The ratings that state a row as fact (a delivery, a confirmed event), from the schema."""
+    return set(vocab.having(table, column, "firm"))
 WIRE_IN_NAME = re.compile(r"\((?:from |summary of |citing |with )?(AFP|Reuters|Associated Press|AP|PTI|IANS|BTA|"
                           r"Bloomberg|Xinhua|Anadolu Agency|Anadolu|The New York Times|New York Times News Service)\b")
 
@@ -80,7 +88,8 @@ def entry_problems(bib, bib_path: str, problem) -> Iterator:
 def row_problems(tables: dict[str, pd.DataFrame], bib, paths: dict[str, str], problem) -> Iterator:
     tier = tiers(bib)
     origins = {key: origin(dict(entry.fields)) for key, entry in bib.entries.items()}
-    for name, (id_column, text_columns, rating, firm) in ROW_TABLES.items():
+    for name, (id_column, text_columns, rating) in ROW_TABLES.items():
+        firm = firm_ratings(name, rating)
         frame = tables.get(name)
         if frame is None:
             continue

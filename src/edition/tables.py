@@ -9,6 +9,7 @@ from typing import Any, Sequence
 import pandas as pd
 from edition import markup
 from edition import sources as sources_mod
+from edition import vocab
 from edition.rules_later import ESSAY_DATE
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -40,12 +41,6 @@ def date_span(start: pd.Timestamp, start_precision: str, end: pd.Timestamp | Non
     first = format_date(start, start_precision)
     last = format_date(end, end_precision)
     return f"{first} – {last}" if last and last != first else first
-
-
-def words(value: Any) -> str:
-    """A coded value from the data as words: 'several-independent-reports' → 'several independent reports'."""
-    return "" if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else (
-        str(value).replace("-", " "))
 
 
 def human_header(label: Any) -> str:
@@ -119,14 +114,14 @@ def transfers_view(transfers: pd.DataFrame, places: pd.DataFrame | None = None) 
         {
             "Supplier → recipient": [route(s, r) for s, r in zip(rows["supplier"], rows["recipient"])],
             "System": rows["system"].to_numpy(),
-            "Kind": [words(c) for c in rows["category"]],
+            "Kind": [vocab.label("transfers", "category", c) for c in rows["category"]],
             "Quantity": rows["quantity"].astype("string").fillna("").to_numpy(),
             "Ordered": [format_date(d, p) for d, p in zip(rows["order_date"], rows["order_date_precision"])],
             "Delivered": [date_span(a, pa, b, pb) if not pd.isna(a) else "" for a, pa, b, pb in zip(
                 rows["first_delivery_date"], rows["first_delivery_precision"],
                 rows["last_delivery_date"], rows["last_delivery_precision"])],
-            "Status": [words(s) for s in rows["status"]],
-            "Evidence": [words(e) for e in rows["evidence"]],
+            "Status": [vocab.label("transfers", "status", s) for s in rows["status"]],
+            "Evidence": [vocab.label("transfers", "evidence", e) for e in rows["evidence"]],
             "First public": [format_date(d, p) for d, p in zip(rows["public_date"], rows["public_date_precision"])],
             "After the essay": [later_mark(flag, latest) for flag, latest in zip(rows["public_after_essay"], rows["latest_fact_date"])],
             "Sources": rows["sources"].to_numpy(),
@@ -142,8 +137,8 @@ def scorecard_view(scorecard: pd.DataFrame) -> pd.DataFrame:
         {
             "Paragraph": [f"¶{p}" for p in rows["paragraph"]],
             "The essay's words": rows["exact"].to_numpy(),
-            "Kind": [words(k) for k in rows["kind"]],
-            "Verdict": [words(v) for v in rows["verdict"]],
+            "Kind": [vocab.label("scorecard", "kind", k) for k in rows["kind"]],
+            "Verdict": [vocab.label("scorecard", "verdict", v) for v in rows["verdict"]],
             "Evidence to": [format_date(d) for d in rows["as_of"]],
             "Sources": rows["sources"].to_numpy(),
         },
@@ -156,7 +151,7 @@ def places_view(places: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Name": places["name"].to_numpy(),
-            "Kind": [words(k) for k in places["kind"]],
+            "Kind": [vocab.label("places", "kind", k) for k in places["kind"]],
             "Drawn at": places["located_at"].fillna("").to_numpy(),
             "Latitude": places["latitude"].to_numpy(),
             "Longitude": places["longitude"].to_numpy(),
@@ -248,8 +243,8 @@ def scorecard_table(scorecard: pd.DataFrame, pages: dict[int, str]) -> markup.Ma
         rows.append([
             [markup.paragraph_link(r.paragraph, pages.get(int(r.paragraph)))],
             [f"“{r.exact}”"],
-            [words(r.kind)],
-            [markup.strong(words(r.verdict), ["verdict", f"verdict-{r.verdict}"])],
+            [vocab.label("scorecard", "kind", r.kind)],
+            [markup.strong(vocab.label("scorecard", "verdict", r.verdict), ["verdict", f"verdict-{r.verdict}"])],
             [format_date(r.as_of)],
             [evidence],
         ])

@@ -9,21 +9,44 @@ disagree. The evidence cut-off is the latest dated development anywhere in the d
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
+from typing import Any, Iterator
 
 import pandas as pd
 
-# Claim types judged in the ledger (status column) and in the scorecard (verdict column).
-LEDGER_TYPES = ("fact", "judgment", "premise")
-SCORED_TYPES = ("forecast", "conditional", "prescription")
-# Every verdict on a 1-5 scale (ClaimReview's Rating), with the words pages print.
-RATING = {
-    "supported": 5, "borne-out": 5,
-    "partly-supported": 4, "partly": 4,
-    "overtaken-by-events": 3, "too-early": 3, "condition-not-met": 3,
-    "contested": 2,
-    "unsupported": 1, "not-borne-out": 1,
-}
+from edition import vocab
+
+# The two fields that hold verdicts: the ledger's status and the scorecard's verdict. Their
+# values, labels, ratings (1-5, ClaimReview's Rating) and meanings live in the schema (edition.vocab).
+VERDICT_FIELDS = (("claims", "status"), ("scorecard", "verdict"))
+
+
+def scored_types(vocabulary: vocab.Vocabulary | None = None) -> tuple[str, ...]:
+    """Claim types judged in the scorecard (the schema's claim_type trait judgedIn)."""
+    return (vocabulary or vocab.load()).having("claims", "claim_type", "judgedIn", "scorecard")
+
+
+def ledger_types(vocabulary: vocab.Vocabulary | None = None) -> tuple[str, ...]:
+    """Claim types judged in the ledger."""
+    return (vocabulary or vocab.load()).having("claims", "claim_type", "judgedIn", "ledger")
+
+
+def _verdict_trait(name: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for table, field in VERDICT_FIELDS:
+        out.update(vocab.trait(table, field, name))
+    return out
+
+
+def ratings() -> dict[str, int]:
+    """Every verdict of either field with its rating, the ledger's first, each in the schema's order."""
+    return _verdict_trait("rating")
+
+
+def meaning(verdict: str) -> str:
+    """What a verdict means, as the claims ledger and every ClaimReview explain it."""
+    return _verdict_trait("meaning")[verdict]
+
+
 # (table, date columns) whose dates are developments the edition reports.
 DATED_DEVELOPMENTS = {
     "events": ("start_date", "end_date", "latest_fact_date"),
@@ -34,8 +57,12 @@ DATED_DEVELOPMENTS = {
 
 
 def words(verdict: str) -> str:
-    """A verdict as pages print it: 'partly-supported' -> 'partly supported'."""
-    return verdict.replace("-", " ")
+    """A verdict as pages print it, its label in the schema: 'partly-supported' -> 'partly supported'."""
+    for table, field in VERDICT_FIELDS:
+        labels = vocab.labels(table, field)
+        if verdict in labels:
+            return labels[verdict]
+    raise vocab.VocabularyError(f"verdict {verdict!r} is a value of neither claims.status nor scorecard.verdict")
 
 
 def evidence_cutoff(tables: dict[str, pd.DataFrame]) -> dt.date:
@@ -99,13 +126,14 @@ def claim_verdicts(tables: dict[str, pd.DataFrame], source_dates: dict[str, dt.d
 
 
 def verdict_problems(claims: pd.DataFrame, scorecard: pd.DataFrame, claims_path: str,
-                     scorecard_path: str) -> Iterator[tuple[str, int, str, object, str]]:
+                     scorecard_path: str, vocabulary: vocab.Vocabulary | None = None) -> Iterator[tuple[str, int, str, object, str]]:
     """Rule: each claim has exactly one verdict, in the place its type belongs.
 
     Works on the raw CSV tables (strings, CSV line numbers as index) and yields
     (path, row, field, value, message) for the caller to turn into its problem type.
     """
     claim_rows = {rec["claim_id"]: (row, rec) for row, rec in claims.iterrows()}
+    scored_kinds = scored_types(vocabulary)
     scored: dict[str, int] = {}
     for row, rec in scorecard.iterrows():
         cid = rec["claim_id"]
@@ -134,7 +162,7 @@ def verdict_problems(claims: pd.DataFrame, scorecard: pd.DataFrame, claims_path:
     for cid, (row, claim) in claim_rows.items():
         if cid in scored:
             continue
-        if claim["claim_type"] in SCORED_TYPES:
+        if claim["claim_type"] in scored_kinds:
             yield (claims_path, row, "claim_type", claim["claim_type"],
                    f"a {claim['claim_type']} is judged in the scorecard, but no scorecard row scores {cid}")
         elif not claim["status"]:

@@ -150,14 +150,15 @@ class RatingScaleDirective(SphinxDirective):
     """``{rating-scale}``: the ClaimReview rating of each verdict, with what it means."""
 
     def run(self) -> list[nodes.Node]:
-        rows = [doctable.row([str(value), verdicts.words(verdict), exports.VERDICT_MEANING[verdict]])
+        self.env.note_dependency(str(DATA_DIR / "datapackage.json"))  # the verdicts' words and meanings
+        rows = [doctable.row([str(value), verdicts.words(verdict), verdicts.meaning(verdict)])
                 for verdict, value in rating_scale()]
         return [doctable.table("edition-rating-scale", ["Rating", "Verdict", "Meaning"], (10, 22, 68), rows)]
 
 
 def rating_scale() -> list[tuple[str, int]]:
-    """(verdict, rating) from best to worst; ties in the order verdicts.RATING lists them."""
-    return sorted(verdicts.RATING.items(), key=lambda item: -item[1])
+    """(verdict, rating) from best to worst; ties in the schema's order, the ledger's verdicts first."""
+    return sorted(verdicts.ratings().items(), key=lambda item: -item[1])
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from edition import data, verdicts
+from edition import data, verdicts, vocab
 from edition import essay as essay_mod
 from edition.rules_later import note_is_later as later_knowledge
 from edition.sphinxext import datatext
@@ -23,7 +23,6 @@ from edition.sphinxext.inputs import note_data_dependencies
 logger = logging.getLogger(__name__)
 
 MODES = ("full", "excerpt")
-KIND_LABEL = {"source": ("§", "Source"), "context": ("i", "Context"), "caveat": ("!", "Caveat"), "update": ("↻", "Update")}
 
 
 @lru_cache(maxsize=1)
@@ -174,7 +173,7 @@ class EssayDirective(SphinxDirective):
                     group += element(
                         "a", classes=["anno-ref", f"anno-{row['kind']}"], ids=[marker_id(row["annotation_id"])],
                         href=f"#{note_id(row['annotation_id'])}", data_note=label,
-                        aria_label=f"Note {label}, {KIND_LABEL[row['kind']][1].lower()}",
+                        aria_label=f"Note {label}, {vocab.label('annotations', 'kind', row['kind'])}",
                     )
                 out += group
         return out
@@ -185,7 +184,8 @@ class EssayDirective(SphinxDirective):
         box = element("div", classes=["essay-notes"])
         judged = claim_verdicts()
         for position, row in notes.iterrows():
-            symbol, kind_name = KIND_LABEL[row["kind"]]
+            kind_name = vocab.label("annotations", "kind", row["kind"])
+            symbol = vocab.trait("annotations", "kind", "symbol")[row["kind"]]
             anchor = note_id(row["annotation_id"])
             label = note_label(para.number, position + 1)
             # "sidenote" lets the book theme fold its page contents away while notes fill the margin
@@ -197,9 +197,10 @@ class EssayDirective(SphinxDirective):
             head += element("a", nodes.Text(label), classes=["essay-note-number"],
                             href=f"#{marker_id(row['annotation_id'])}",
                             aria_label=f"{label}: back to the note's place in the essay")
-            kind_text = f" {symbol} {kind_name}"
+            kind_text = f" {symbol} {kind_name[:1].upper()}{kind_name[1:]}"
             if later_knowledge(row["event_date"]):  # from the date, whatever the note's kind
-                shown = row["event_date"].date().isoformat()[: {"year": 4, "month": 7}.get(row["event_date_precision"], 10)]
+                chars = vocab.trait("annotations", "event_date_precision", "isoChars")
+                shown = row["event_date"].date().isoformat()[: chars.get(row["event_date_precision"], 10)]
                 kind_text += f" · {shown} (after the essay)"
             head += nodes.inline("", kind_text, classes=["essay-note-kind"])
             verdict = judged.get(row["claim_id"]) if not pd.isna(row["claim_id"]) else None
