@@ -68,6 +68,27 @@ def test_paragraph_links_resolve_to_rendered_anchors(built_html: Path) -> None:
             assert ids_by_page[page].find(id=anchor) is not None, f"{html_file}: {link['href']}"
 
 
+def test_figure_click_links_are_resolved_by_the_build_to_rendered_anchors(built_html: Path) -> None:
+    """The timeline's points carry paragraph labels from the notebook; the page carries addresses."""
+    import json
+
+    links = 0
+    for html_file in figure_pages(built_html):
+        soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        for script in soup.select(f"script.{FIGURE_CLASS}-spec"):
+            for trace in json.loads(script.string)["data"]:
+                index = (trace.get("meta") or {}).get("clickLink") if isinstance(trace.get("meta"), dict) else None
+                for row in trace.get("customdata") or [] if index is not None else []:
+                    if not row[index]:
+                        continue
+                    links += 1
+                    target, _, anchor = row[index].partition("#")
+                    assert anchor.startswith("essay-p"), f"{html_file}: click link {row[index]!r} is not an address"
+                    page = (html_file.parent / target).resolve() if target else html_file
+                    assert BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find(id=anchor), row[index]
+    assert links >= 50
+
+
 def figure_pages(built_html: Path) -> list[Path]:
     return [p for p in built_html.rglob("*.html") if FIGURE_CLASS in p.read_text(encoding="utf-8")]
 

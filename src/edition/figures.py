@@ -436,12 +436,14 @@ KNOWN_COLOR, LATER_COLOR = "#0072B2", "#C24E00"  # the later color darkened from
 
 
 def paragraph_links(cell: Any, pages: dict[int, str]) -> tuple[str, str]:
-    """('¶3, ¶5', 'page.html#essay-p3') for an event's paragraph list; empty strings if none."""
+    """('¶3, ¶5', 'essay-p3') for an event's paragraph list: the text, and the label of the first
+    paragraph where a chapter renders it (the book turns the label into a link for its builder,
+    sphinxext.plotly_output.resolve_click_links); empty strings if none."""
     if cell is None or cell is pd.NA or (isinstance(cell, float) and pd.isna(cell)) or not str(cell):
         return "", ""
     numbers = [int(p) for p in str(cell).split(";") if p]
     first = numbers[0]
-    href = f"{pages[first]}.html#essay-p{first}" if first in pages else ""
+    href = f"essay-p{first}" if first in pages else ""
     return ", ".join(f"¶{n}" for n in numbers), href
 
 

@@ -15,8 +15,11 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 from edition.paths import STATIC_DIR
+
+logger = logging.getLogger(__name__)
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 FIGURE_CLASS = "edition-plotly"
@@ -47,13 +50,53 @@ def script_safe_json(payload: Any) -> str:
     return _SCRIPT_BREAKERS.sub(lambda m: "\\u003c" + m.group(1), text)
 
 
+class plotly_figure(nodes.General, nodes.Element):
+    """A Plotly figure's spec (``node["payload"]``), written as the placeholder figures.js draws."""
+
+
+def visit_plotly_figure(self, node: plotly_figure) -> None:
+    """A placeholder div that figures.js turns into a live Plotly figure: the spec is JSON in a
+    script element, made safe for script data by :func:`script_safe_json`."""
+    self.body.append(self.starttag(node, "div", "", CLASS=FIGURE_CLASS))
+    self.body.append(f'<script type="application/json" class="{FIGURE_CLASS}-spec">')
+    self.body.append(script_safe_json(node["payload"]))
+    self.body.append("</script></div>")
+    raise nodes.SkipNode
+
+
+def skip_plotly_figure(self, node: plotly_figure) -> None:
+    """Other writers: a live figure has no static form here (its Data tab and summary say what it shows)."""
+    raise nodes.SkipNode
+
+
 def figure_html(payload: dict[str, Any]) -> str:
-    """A placeholder div that figures.js turns into a live Plotly figure."""
-    return (
-        f'<div class="{FIGURE_CLASS}">'
-        f'<script type="application/json" class="{FIGURE_CLASS}-spec">{script_safe_json(payload)}</script>'
-        "</div>"
-    )
+    """The placeholder as a string (the HTML visitor writes the same), for tests and tools."""
+    return (f'<div class="{FIGURE_CLASS}"><script type="application/json" class="{FIGURE_CLASS}-spec">'
+            f"{script_safe_json(payload)}</script></div>")
+
+
+def resolve_click_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A trace with ``meta.clickLink = k`` names, in ``customdata[k]``, a label to go to on a click
+    (``essay-p3``); here each label becomes the address the builder gives it from this page."""
+    if app.builder.format != "html":
+        return
+    labels = app.env.get_domain("std").anonlabels
+    for node in doctree.findall(plotly_figure):
+        for trace in node["payload"].get("data", []):
+            index = (trace.get("meta") or {}).get("clickLink") if isinstance(trace.get("meta"), dict) else None
+            if index is None:
+                continue
+            for row in trace.get("customdata") or []:
+                label = row[index]
+                if not label:
+                    continue
+                if label not in labels:
+                    logger.warning("figure click link %r is not a label in the book", label, location=node,
+                                   type="edition", subtype="figure")
+                    continue
+                page, anchor = labels[label]
+                uri = "" if page == docname else app.builder.get_relative_uri(docname, page)
+                row[index] = f"{uri}#{anchor}"
 
 
 class PlotlyMimeRenderer:
@@ -72,7 +115,7 @@ class PlotlyMimeRenderer:
         content = data.content
         if isinstance(content, str):
             content = json.loads(content)
-        return [nodes.raw("", figure_html(content), format="html")]
+        return [plotly_figure("", payload=content)]
 
 
 def plotly_address() -> str:
@@ -99,6 +142,9 @@ def drop_empty_outputs(app: Sphinx, doctree: nodes.document, docname: str) -> No
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    skip = (skip_plotly_figure, None)
+    app.add_node(plotly_figure, html=(visit_plotly_figure, None), text=skip, latex=skip, man=skip, texinfo=skip)
     app.connect("doctree-resolved", drop_empty_outputs)
+    app.connect("doctree-resolved", resolve_click_links)
     app.connect("html-page-context", add_page_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
