@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from edition import markup, sources, tables
+from edition import markup, sources, tables, vocab
 
 HOSTILE = '"><script>alert(1)</script><img src=x onerror=alert(2)>&amp;\''
 
@@ -55,13 +55,14 @@ def test_a_hostile_source_is_text_in_the_notebook_view() -> None:
 
 def test_a_hostile_scorecard_row_is_text_in_the_notebook_view(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sources, "all_sources", _hostile_source)
-    row = {"forecast_id": "F99", "paragraph": 6, "exact": HOSTILE, "kind": "forecast", "verdict": HOSTILE,
+    row = {"forecast_id": "F99", "paragraph": 6, "exact": HOSTILE, "kind": "forecast", "verdict": "partly",
            "criterion": HOSTILE, "outcome": HOSTILE, "reasoning": HOSTILE, "sources": "k1",
            "as_of": pd.Timestamp("2024-01-02")}
     soup = _no_markup_from_data(tables.scorecard_table(pd.DataFrame([row]), {6: "04-role-reversal"}).data)
     assert soup.select_one("tbody tr")["id"] == "forecast-F99"
     assert soup.select_one("td[data-label='Where'] a")["href"] == "04-role-reversal.html#essay-p6"
-    assert soup.select_one("strong.verdict").get_text() == HOSTILE.replace("-", " ")
+    assert soup.select_one("strong.verdict.verdict-partly").get_text() == vocab.label("scorecard", "verdict", "partly")
+    assert soup.select_one("td[data-label=\"The essay's words\"]").get_text() == f"“{HOSTILE}”"
     assert [p.get_text() for p in soup.select("details p")][0] == f"What would count: {HOSTILE}"
 
 
