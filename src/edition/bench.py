@@ -238,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     clean = cached = None
     if not args.no_build:
         for path in (HTML, BUILD / ".doctrees", BUILD / ".jupyter_cache", BUILD / "execution-inputs.sha256",
-                     BUILD / ".validated", BUILD / "generated"):
+                     BUILD / ".validated", BUILD / "generated",
+                     BUILD / ".icon-fonts"):
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
         clean = build()
         cached = build()

@@ -14,7 +14,7 @@ from edition import data, essay
 from edition.paths import STATIC_DIR
 from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel, pagemeta
 from edition.sphinxext import atomic_output, csp, inputs, markup_fixes, notebook_downloads, page_assets, plotly_output
-from edition.sphinxext import htmlnodes, markup_nodes, print_edition
+from edition.sphinxext import htmlnodes, icon_fonts, markup_nodes, print_edition
 
 
 def check_inputs(app: Sphinx, config: Config) -> None:
@@ -53,7 +53,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_static)
     app.connect("build-finished", prune_static)
     app.add_css_file("edition/edition.css")
-    app.add_js_file("edition/theme-mode.js", priority=100)
+    # in the page, not fetched: it runs before first paint (see page_assets)
+    app.add_js_file(None, body=(STATIC_DIR / "edition" / "theme-mode.js").read_text(encoding="utf-8"), priority=100)
     app.add_js_file("edition/notes.js", loading_method="defer")
     csp.setup(app)
     atomic_output.setup(app)
@@ -70,5 +71,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     inputs.setup(app)
     page_assets.setup(app)
     print_edition.setup(app)
+    icon_fonts.setup(app)
     pagemeta.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

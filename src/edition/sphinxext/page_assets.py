@@ -9,6 +9,16 @@ the dialog only sends the query to search.html, which loads the scripts itself, 
 another page calls them: there they are left out. With the option on, they are deferred, which
 keeps their order and runs them before DOMContentLoaded.
 
+The themes' and extensions' other scripts (Sphinx's doctools and highlighting, the copy and
+toggle buttons, the book theme's script, sphinx-design's tabs) are written as plain <script>
+tags in <head>, each of which holds the page's first paint until it has been fetched and run
+(Lighthouse lists them as render-blocking). Each of them waits for the document to be parsed
+before it does anything, so they are deferred: they still run in the same order, before
+DOMContentLoaded. documentation_options.js stays as it is: the inline scripts after it set
+its values; and the search page keeps them all as they are, as its own search scripts call
+doctools.js while they load. The edition's own theme-mode.js, which must run before first paint, is written
+into the page (the Content-Security-Policy hashes it, edition.sphinxext.csp).
+
 templates/layout.html passes the theme's own blocks through the two functions below, so the
 theme's markup is kept and only these tags change. Each fails the build if its tag is not found
 (a theme upgrade that moved it would otherwise undo the change unnoticed).
@@ -45,6 +55,28 @@ def search_scripts(pagename: str, html: str, as_you_type: bool) -> str:
     return out
 
 
+# scripts of the themes and extensions that only act once the document is parsed (checked by hand
+# against each file: they wait for DOMContentLoaded or readyState); see the module's docstring
+DEFERRED_SCRIPTS = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js",
+                    "scripts/sphinx-book-theme.js", "togglebutton.js", "design-tabs.js")
+
+
+def defer_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """The page's copy of its script list, with DEFERRED_SCRIPTS deferred (Sphinx's assets are immutable)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    files = context.get("script_files")
+    if not files or pagename == "search":
+        return  # the search page's own scripts, synchronous, call doctools.js as they load
+    out = []
+    for js in files:
+        name = str(js.filename or "").split("?")[0].removeprefix("_static/")
+        if name in DEFERRED_SCRIPTS and not {"defer", "async"} & set(js.attributes):
+            js = _JavaScript(js.filename, priority=js.priority, **js.attributes, defer="defer")
+        out.append(js)
+    context["script_files"] = out
+
+
 def _on(value: Any) -> bool:
     return value is True or str(value).strip().lower() in ("true", "1", "yes")
 
@@ -62,3 +94,4 @@ def add_templates(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> None:
     app.connect("config-inited", add_templates)
     app.connect("html-page-context", add_filters)
+    app.connect("html-page-context", defer_scripts, priority=900)
