@@ -9,6 +9,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -416,130 +417,306 @@ def text_sources(root: Path = ROOT) -> list[Path]:
     return [path for path in files if path.is_file()]
 
 
-def cross_check_problems(
-    data_dir: Path, descriptor: dict, today: dt.date, text_files: list[Path] | None = None
-) -> list[Problem]:
-    """Checks frictionless cannot express: bibliography keys, places, dates, flags, markup."""
-    problems: list[Problem] = []
-    tables = _raw_tables(data_dir, descriptor)
+@dataclass
+class CrossCheck:
+    """What the cross-table rules read: the package's tables (as strings, indexed by file line),
+    the parsed bibliography and the book's prose, read once and shared by every rule."""
+
+    data_dir: Path
+    descriptor: dict
+    tables: dict[str, pd.DataFrame]
+    bib: BibliographyData
+    bib_text: str
+    today: dt.date
+    text_files: list[Path]
+
+    @property
+    def bib_path(self) -> str:
+        return _rel(self.data_dir / BIB_FILE)
+
+    @cached_property
+    def bib_lines(self) -> dict[str, int]:
+        return bib_entry_lines(self.bib_text)
+
+    @cached_property
+    def vocabulary(self) -> vocab.Vocabulary:
+        return vocab.Vocabulary(self.descriptor, _rel(self.data_dir / PACKAGE_FILE))
+
+    @cached_property
+    def source_dates(self) -> dict[str, dt.date | None]:
+        return {key: source_date(dict(entry.fields)) for key, entry in self.bib.entries.items()}
+
+    def path(self, name: str) -> str:
+        """A table's file, as problems name it."""
+        (resource,) = [r for r in self.descriptor["resources"] if r["name"] == name]
+        return _rel(self.data_dir / resource["path"])
+
+    def each_table(self) -> Iterator[tuple[str, str, pd.DataFrame, dict[str, dict]]]:
+        """(name, file, rows, schema fields by name) of every table."""
+        for resource in self.descriptor["resources"]:
+            name = resource["name"]
+            yield name, self.path(name), self.tables[name], {f["name"]: f for f in resource["schema"]["fields"]}
+
+    def each_row(self) -> Iterator[tuple[str, str, int, pd.Series]]:
+        """(table, file, file line, row) of every row of every table."""
+        for name, path, frame, _ in self.each_table():
+            for row, record in frame.iterrows():
+                yield name, path, row, record
+
+    def table(self, name: str) -> tuple[str, pd.DataFrame] | None:
+        """(file, rows) of one table, or None if the package has no such table."""
+        return (self.path(name), self.tables[name]) if name in self.tables else None
+
+
+def read_bibliography_checked(data_dir: Path) -> tuple[BibliographyData | None, str, list[Problem]]:
+    """references.bib read strictly: present, UTF-8, braces balanced, parsed (else the one problem found)."""
     bib_path = _rel(data_dir / BIB_FILE)
-    bib_text, found = _decode(data_dir / BIB_FILE) if (data_dir / BIB_FILE).is_file() else (
-        "", [Problem(bib_path, None, None, None, "bibliography file is missing")])
+    if not (data_dir / BIB_FILE).is_file():
+        return None, "", [Problem(bib_path, None, None, None, "bibliography file is missing")]
+    bib_text, found = _decode(data_dir / BIB_FILE)
+    found = found or rule_bib_braces_balanced(bib_path, bib_text)
     if found:
-        return found
-    found = rule_bib_braces_balanced(bib_path, bib_text)
-    if found:
-        return found
+        return None, bib_text, found
     try:
         bib = load_bibliography(data_dir)
-    except Exception as err:  # pybtex raises several kinds; all mean an unreadable file
-        line = getattr(err, "lineno", None)
-        return [Problem(bib_path, line, None, None, f"cannot parse bibliography: {err}")]
-    lines = bib_entry_lines(bib_text)
+    except Exception as err:  # noqa: BLE001 - pybtex raises several kinds (PybtexError, syntax errors); each means an unreadable file
+        return None, bib_text, [Problem(bib_path, getattr(err, "lineno", None), None, None, f"cannot parse bibliography: {err}")]
+    return bib, bib_text, []
 
-    for key, entry in bib.entries.items():
-        at = lines.get(key)
-        if not KEY_RE.match(key):
-            problems.append(Problem(bib_path, at, "key", key, "bibliography key must be lowercase words joined by '-'"))
+
+# ---- rules across tables, the bibliography and the prose: each takes a CrossCheck -------------
+
+def rule_bib_keys_well_formed(check: CrossCheck) -> list[Problem]:
+    """Every bibliography key is lowercase words joined by '-'."""
+    return [Problem(check.bib_path, check.bib_lines.get(key), "key", key,
+                    "bibliography key must be lowercase words joined by '-'")
+            for key in check.bib.entries if not KEY_RE.match(key)]
+
+
+def rule_bib_required_fields(check: CrossCheck) -> list[Problem]:
+    """Every entry has title, url, urldate and howpublished, and a year unless its note says it is undated."""
+    problems = []
+    for key, entry in check.bib.entries.items():
+        at = check.bib_lines.get(key)
         for field in REQUIRED_BIB_FIELDS:
             if not entry.fields.get(field, "").strip():
-                problems.append(Problem(bib_path, at, f"{key}.{field}", None, "required bibliography field is empty or missing"))
+                problems.append(Problem(check.bib_path, at, f"{key}.{field}", None, "required bibliography field is empty or missing"))
         if not entry.fields.get("year", "").strip() and UNDATED_MARK not in entry.fields.get("note", ""):
-            problems.append(Problem(bib_path, at, f"{key}.year", None,
+            problems.append(Problem(check.bib_path, at, f"{key}.year", None,
                                     f"publication year missing (an undated page says '{UNDATED_MARK}' in its note)"))
-        url = entry.fields.get("url", "")
-        if url and not URL_RE.match(url):
-            problems.append(Problem(bib_path, at, f"{key}.url", url, "malformed URL"))
+    return problems
+
+
+def rule_bib_text_safe(check: CrossCheck) -> list[Problem]:
+    """No bibliography field carries HTML or script, a disallowed character, or more than MAX_FIELD_CHARS."""
+    problems = []
+    for key, entry in check.bib.entries.items():
+        at = check.bib_lines.get(key)
         for field, value in entry.fields.items():
             if HTMLISH_RE.search(value):
-                problems.append(Problem(bib_path, at, f"{key}.{field}", value, "text carries HTML or script"))
+                problems.append(Problem(check.bib_path, at, f"{key}.{field}", value, "text carries HTML or script"))
             for message in datatext.character_problems(value.replace("\n", " ")):
-                problems.append(Problem(bib_path, at, f"{key}.{field}", value, message))
+                problems.append(Problem(check.bib_path, at, f"{key}.{field}", value, message))
             if len(value) > MAX_FIELD_CHARS:
-                problems.append(Problem(bib_path, at, f"{key}.{field}", value,
+                problems.append(Problem(check.bib_path, at, f"{key}.{field}", value,
                                         f"{len(value):,} characters, over the limit of {MAX_FIELD_CHARS:,}"))
-        urldate = _parse_date(entry.fields.get("urldate", ""))
-        if entry.fields.get("urldate") and (urldate is None or urldate > today):
-            problems.append(Problem(bib_path, at, f"{key}.urldate", entry.fields.get("urldate"), "not a past ISO date"))
+    return problems
 
-    source_dates = {key: source_date(dict(entry.fields)) for key, entry in bib.entries.items()}
-    vocabulary = vocab.Vocabulary(descriptor, _rel(data_dir / PACKAGE_FILE))
-    used: set[str] = set()
-    places = tables.get("places")
-    place_ids = set(places["place_id"]) if places is not None else set()
 
-    for resource in descriptor["resources"]:
-        name = resource["name"]
-        frame = tables[name]
-        path = _rel(data_dir / resource["path"])
-        fields = {f["name"]: f for f in resource["schema"]["fields"]}
+def rule_bib_urls_and_visits(check: CrossCheck) -> list[Problem]:
+    """Every entry's url is a well-formed web address and its urldate a past ISO date."""
+    problems = []
+    for key, entry in check.bib.entries.items():
+        at = check.bib_lines.get(key)
+        url = entry.fields.get("url", "")
+        if url and not URL_RE.match(url):
+            problems.append(Problem(check.bib_path, at, f"{key}.url", url, "malformed URL"))
+        visited = entry.fields.get("urldate")
+        urldate = _parse_date(visited or "")
+        if visited and (urldate is None or urldate > check.today):
+            problems.append(Problem(check.bib_path, at, f"{key}.urldate", visited, "not a past ISO date"))
+    return problems
+
+
+def rule_cells_are_safe_text(check: CrossCheck) -> list[Problem]:
+    """Every cell passes rule_text_field: size, characters, and no markup but a note's roles."""
+    problems = []
+    for name, path, frame, fields in check.each_table():
         for row, record in frame.iterrows():
             for column, field in fields.items():
                 value = record.get(column, "")
                 if value:
                     problems.extend(rule_text_field(path, row, column, value, (name, column) in ROLE_FIELDS,
                                                     field["type"] == "string"))
-            if "sources" in frame.columns:
-                for key in _keys(record["sources"]):
-                    used.add(key)
-                    if key not in bib.entries:
-                        problems.append(Problem(path, row, "sources", key, f"unknown source key (not in {BIB_FILE})"))
-            for column in ACTOR_LIST_FIELDS.get(name, []):
-                for code in _keys(record[column]):
-                    if code not in place_ids:
-                        problems.append(Problem(path, row, column, code, "unknown place/actor code (not in places.csv)"))
-            problems.extend(_date_problems(name, path, row, record, today, source_dates, vocabulary))
-        if "exact" in frame.columns:
-            problems.extend(_selector_problems(path, frame))
-        if name == "annotations":
-            problems.extend(_annotation_problems(path, frame, tables.get("claims")))
-            problems.extend(rule_notes_distinct(path, frame))
-            problems.extend(rule_note_roles_resolve(path, frame, glossary_terms(ROOT)))
-        if name == "scorecard":
-            problems.extend(_scorecard_problems(path, frame, today))
-        if name in LATER_FLAG_COVERS:
-            problems.extend(_later_dates_marked(path, frame, name))
+    return problems
+
+
+def rule_source_keys_known(check: CrossCheck) -> list[Problem]:
+    """Every key in a row's sources is an entry of references.bib."""
+    return [Problem(path, row, "sources", key, f"unknown source key (not in {BIB_FILE})")
+            for _, path, row, record in check.each_row() if "sources" in record
+            for key in _keys(record["sources"]) if key not in check.bib.entries]
+
+
+def rule_actor_codes_known(check: CrossCheck) -> list[Problem]:
+    """Every actor code in a list column (events.actors) is a place_id of places.csv."""
+    places = check.tables.get("places")
+    place_ids = set(places["place_id"]) if places is not None else set()
+    return [Problem(path, row, column, code, "unknown place/actor code (not in places.csv)")
+            for name, path, row, record in check.each_row() for column in ACTOR_LIST_FIELDS.get(name, [])
+            for code in _keys(record[column]) if code not in place_ids]
+
+
+def rule_row_dates_consistent(check: CrossCheck) -> list[Problem]:
+    """Each paired date has its precision, is not in the future, is written at its precision, runs in
+    order, and agrees with the row's after-the-essay flag (see _date_problems)."""
+    return [problem for name, path, row, record in check.each_row()
+            for problem in _date_problems(name, path, row, record, check.today, check.source_dates, check.vocabulary)]
+
+
+def rule_no_future_dates(check: CrossCheck) -> list[Problem]:
+    """No other date column holds a date after today."""
+    problems = []
+    for name, path, frame, fields in check.each_table():
+        paired = {c for c, _ in DATE_PAIRS.get(name, [])}
         for column, field in fields.items():
-            if field["type"] == "date" and column not in {c for c, _ in DATE_PAIRS.get(name, [])}:
+            if field["type"] == "date" and column not in paired:
                 for row, value in frame[column].items():
                     date = _parse_date(value) if value else None
-                    if date and date > today:
-                        problems.append(Problem(path, row, column, value, f"date is in the future (after {today.isoformat()})"))
-        if name == "places":
-            problems.extend(_place_problems(path, frame, vocabulary))
-        if name == "transfers":
-            for row, record in frame.iterrows():
-                if record["supplier"] and record["supplier"] == record["recipient"]:
-                    problems.append(Problem(path, row, "recipient", record["recipient"], "recipient is the supplier"))
-
-    problems.extend(_rule_problems(data_dir, descriptor, tables, bib))
-    for key, files in cited_in_text(text_files if text_files is not None else text_sources(data_dir.parent)).items():
-        used.add(key)
-        if key not in bib.entries:
-            problems.append(Problem(files[0], None, "cite", key, f"unknown source key (not in {BIB_FILE})"))
-    for key in bib.entries:
-        if key not in used:
-            problems.append(Problem(bib_path, lines.get(key), "key", key, "bibliography entry is cited nowhere"))
+                    if date and date > check.today:
+                        problems.append(Problem(path, row, column, value, f"date is in the future (after {check.today.isoformat()})"))
     return problems
 
 
-def _rule_problems(data_dir: Path, descriptor: dict, tables: dict[str, pd.DataFrame], bib: BibliographyData) -> list[Problem]:
-    """The source-quality and later-knowledge rules (rules_sources.py, rules_later.py)."""
-    from edition import rules_later, rules_sources
+def rule_anchors_match_seed(check: CrossCheck) -> list[Problem]:
+    """Every row anchored in the essay (exact, prefix, suffix) matches its paragraph of the seed."""
+    return [problem for _, path, frame, _ in check.each_table() if "exact" in frame.columns
+            for problem in _selector_problems(path, frame)]
 
-    paths = {r["name"]: _rel(data_dir / r["path"]) for r in descriptor["resources"]}
-    problems = list(rules_sources.entry_problems(bib, _rel(data_dir / BIB_FILE), Problem))
-    problems += rules_sources.row_problems(tables, bib, paths, Problem)
-    if "annotations" in tables:
-        problems += rules_later.note_problems(tables["annotations"], paths["annotations"], Problem)
-    problems += rules_later.row_problems(tables, paths, Problem)
-    if "claims" in tables and "scorecard" in tables:  # one verdict per claim (verdicts.py)
-        from edition import verdicts
 
-        problems += [Problem(*p) for p in verdicts.verdict_problems(
-            tables["claims"], tables["scorecard"], paths["claims"], paths["scorecard"],
-            vocab.Vocabulary(descriptor, _rel(data_dir / PACKAGE_FILE)))]
+def rule_notes_consistent(check: CrossCheck) -> list[Problem]:
+    """A note cites only its own sources, an update is dated after the essay, and a note on a claim
+    sits in the claim's paragraph."""
+    found = check.table("annotations")
+    claims = check.tables.get("claims")
+    return list(_annotation_problems(*found, claims)) if found else []
+
+
+def rule_notes_not_repeated(check: CrossCheck) -> list[Problem]:
+    """No note repeats another's text word for word (rule_notes_distinct)."""
+    found = check.table("annotations")
+    return list(rule_notes_distinct(*found)) if found else []
+
+
+def rule_note_roles_name_targets(check: CrossCheck) -> list[Problem]:
+    """A note's {para} and {term} roles name a paragraph and a glossary entry (rule_note_roles_resolve)."""
+    found = check.table("annotations")
+    return list(rule_note_roles_resolve(*found, glossary_terms(ROOT))) if found else []
+
+
+def rule_verdicts_rest_on_later_evidence(check: CrossCheck) -> list[Problem]:
+    """Each scorecard verdict rests on dated evidence after the essay, none later than its as_of date."""
+    found = check.table("scorecard")
+    return list(_scorecard_problems(*found, check.today)) if found else []
+
+
+def rule_later_dates_flagged(check: CrossCheck) -> list[Problem]:
+    """A row with any date after the essay is flagged as later knowledge."""
+    return [problem for name in LATER_FLAG_COVERS if (found := check.table(name))
+            for problem in _later_dates_marked(*found, name)]
+
+
+def rule_places_located(check: CrossCheck) -> list[Problem]:
+    """Places the maps draw have coordinates, coordinates have a source, states their ISO code."""
+    found = check.table("places")
+    return list(_place_problems(*found, check.vocabulary)) if found else []
+
+
+def rule_recipient_not_supplier(check: CrossCheck) -> list[Problem]:
+    """No transfer goes from an actor to itself."""
+    found = check.table("transfers")
+    if not found:
+        return []
+    path, frame = found
+    return [Problem(path, row, "recipient", record["recipient"], "recipient is the supplier")
+            for row, record in frame.iterrows() if record["supplier"] and record["supplier"] == record["recipient"]]
+
+
+def rule_source_quality(check: CrossCheck) -> list[Problem]:
+    """The bibliography's source-quality tiers, and what rows may rest on them (rules_sources.py)."""
+    from edition import rules_sources
+
+    paths = {name: check.path(name) for name in check.tables}
+    return (list(rules_sources.entry_problems(check.bib, check.bib_path, Problem))
+            + list(rules_sources.row_problems(check.tables, check.bib, paths, Problem)))
+
+
+def rule_later_knowledge(check: CrossCheck) -> list[Problem]:
+    """What a note or row reports is dated, and the after-the-essay mark follows the date (rules_later.py)."""
+    from edition import rules_later
+
+    paths = {name: check.path(name) for name in check.tables}
+    problems = list(rules_later.row_problems(check.tables, paths, Problem))
+    if "annotations" in check.tables:
+        problems = list(rules_later.note_problems(check.tables["annotations"], paths["annotations"], Problem)) + problems
     return problems
+
+
+def rule_one_verdict_per_claim(check: CrossCheck) -> list[Problem]:
+    """Each claim is judged once, in the ledger or the scorecard as its type says (verdicts.py)."""
+    from edition import verdicts
+
+    if "claims" not in check.tables or "scorecard" not in check.tables:
+        return []
+    return [Problem(*p) for p in verdicts.verdict_problems(
+        check.tables["claims"], check.tables["scorecard"], check.path("claims"), check.path("scorecard"),
+        check.vocabulary)]
+
+
+def rule_prose_citations_known(check: CrossCheck) -> list[Problem]:
+    """Every key the book's prose cites with {cite} is an entry of references.bib."""
+    return [Problem(files[0], None, "cite", key, f"unknown source key (not in {BIB_FILE})")
+            for key, files in cited_in_text(check.text_files).items() if key not in check.bib.entries]
+
+
+def rule_bib_entries_cited(check: CrossCheck) -> list[Problem]:
+    """Every bibliography entry is cited by some row's sources or by the prose."""
+    used = {key for _, _, _, record in check.each_row() if "sources" in record for key in _keys(record["sources"])}
+    used |= set(cited_in_text(check.text_files))
+    return [Problem(check.bib_path, check.bib_lines.get(key), "key", key, "bibliography entry is cited nowhere")
+            for key in check.bib.entries if key not in used]
+
+
+# In the order their problems are reported.
+CROSS_RULES = (
+    rule_bib_keys_well_formed, rule_bib_required_fields, rule_bib_text_safe, rule_bib_urls_and_visits,
+    rule_cells_are_safe_text, rule_source_keys_known, rule_actor_codes_known, rule_row_dates_consistent,
+    rule_no_future_dates, rule_anchors_match_seed, rule_notes_consistent, rule_notes_not_repeated,
+    rule_note_roles_name_targets, rule_verdicts_rest_on_later_evidence, rule_later_dates_flagged,
+    rule_places_located, rule_recipient_not_supplier, rule_source_quality, rule_later_knowledge,
+    rule_one_verdict_per_claim, rule_prose_citations_known, rule_bib_entries_cited,
+)
+
+
+def cross_check(data_dir: Path, descriptor: dict, today: dt.date,
+                text_files: list[Path] | None = None) -> tuple[CrossCheck | None, list[Problem]]:
+    """What the cross-table rules read, or the problem that stops them (an unreadable bibliography)."""
+    bib, bib_text, problems = read_bibliography_checked(data_dir)
+    if bib is None:
+        return None, problems
+    text_files = text_files if text_files is not None else text_sources(data_dir.parent)
+    return CrossCheck(data_dir, descriptor, _raw_tables(data_dir, descriptor), bib, bib_text, today, text_files), []
+
+
+def cross_check_problems(
+    data_dir: Path, descriptor: dict, today: dt.date, text_files: list[Path] | None = None
+) -> list[Problem]:
+    """Checks frictionless cannot express, each a named rule (CROSS_RULES): bibliography, keys,
+    places, dates, flags, markup, anchors, verdicts."""
+    check, problems = cross_check(data_dir, descriptor, today, text_files)
+    if check is None:
+        return problems
+    return [problem for rule in CROSS_RULES for problem in rule(check)]
 
 
 # ---- rules on text ----------------------------------------------------------------------------
