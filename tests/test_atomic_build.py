@@ -89,6 +89,25 @@ def test_a_removed_page_disappears_and_each_build_is_swapped_in_whole(tmp_path: 
     assert leftovers(project) == []
 
 
+def test_only_out_of_date_pages_are_written_and_the_site_is_still_swapped_in_whole(tmp_path: Path) -> None:
+    project = tmp_path / "book"
+    make_project(project, {"index": "", "ledger": "Ledger text.", "chapter": "First version."})
+    assert build(project).returncode == 0
+    ledger, chapter = site(project) / "ledger.html", site(project) / "chapter.html"
+    ledger_written = ledger.stat().st_mtime_ns
+    time.sleep(0.05)
+    (project / "chapter.rst").write_text("Chapter\n=======\n\nSecond version.\n", encoding="utf-8")
+    before = identity(site(project))
+    assert build(project).returncode == 0
+    assert identity(site(project)) != before, "the site was written in place, not swapped in"
+    assert "Second version." in chapter.read_text(encoding="utf-8")
+    assert ledger.stat().st_mtime_ns == ledger_written, "an unchanged page was written again"
+    chapter_written = chapter.stat().st_mtime_ns
+    assert build(project).returncode == 0  # nothing changed: no page is written
+    assert (ledger.stat().st_mtime_ns, chapter.stat().st_mtime_ns) == (ledger_written, chapter_written)
+    assert leftovers(project) == []
+
+
 def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
     project = tmp_path / "book"
     make_project(project, {"index": "", "chapter": "First version."})

@@ -43,6 +43,10 @@ def edit_note(book: Path, annotation_id: str, suffix: str) -> None:
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
+def page_text(book: Path) -> str:
+    return (book / "_build" / "html" / "chapters" / "04-role-reversal.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.build
 def test_an_edited_note_reaches_its_page_and_the_export_without_a_clean_build(root: Path, tmp_path: Path) -> None:
     cache = tmp_path / "jupyter_cache"
@@ -59,8 +63,7 @@ def test_an_edited_note_reaches_its_page_and_the_export_without_a_clean_build(ro
     edit_note(book, "A06-1", marker)
     second = build(book)
     assert second.returncode == 0, second.stdout[-4000:] + second.stderr[-4000:]
-    page = (book / "_build" / "html" / "chapters" / "04-role-reversal.html").read_text(encoding="utf-8")
-    assert "incrementally rebuilt." in page, "the edited note is not on its chapter's page"
+    assert "incrementally rebuilt." in page_text(book), "the edited note is not on its chapter's page"
     export = (book / "_build" / "html" / "downloads" / "annotations.jsonld").read_text(encoding="utf-8")
     assert "incrementally rebuilt." in export, "the edited note is not in the annotation export"
     added, changed, removed = environment_update(second.stdout)
@@ -75,6 +78,8 @@ def test_an_edited_note_reaches_its_page_and_the_export_without_a_clean_build(ro
     assert third.returncode == 0, third.stdout[-4000:] + third.stderr[-4000:]
     assert environment_update(third.stdout) == (0, 0, 0), "an unchanged book re-read pages"
     assert "Executing notebook" not in third.stdout + third.stderr, "an unchanged book re-executed a chapter"
+    assert "no targets are out of date" in third.stdout, "an unchanged book wrote its pages again"
+    assert "incrementally rebuilt." in page_text(book), "the carried-over page lost the edit"
 
     # A fresh checkout with a restored execution cache (as CI has): new file times, no doctrees.
     shutil.rmtree(book / "_build" / ".doctrees")

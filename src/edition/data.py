@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
+import functools
 import io
 import json
 import re
@@ -19,6 +19,7 @@ from pybtex.database import BibliographyData, parse_file
 
 from edition import datatext, reads, vocab
 from edition.paths import DATA_DIR, ROOT
+from edition.validated import VALIDATED_DIR, inputs_digest, passed, remember, text_sources  # noqa: F401
 
 ESSAY_DATE = dt.date(2023, 10, 26)
 PACKAGE_FILE = "datapackage.json"
@@ -385,9 +386,17 @@ def _raw_tables(data_dir: Path, descriptor: dict) -> dict[str, pd.DataFrame]:
 
 
 def load_bibliography(data_dir: Path = DATA_DIR) -> BibliographyData:
-    """Parse references.bib."""
-    reads.note_read(data_dir / BIB_FILE)
-    return parse_file(str(data_dir / BIB_FILE), bib_format="bibtex")
+    """Parse references.bib (once per version of the file in a process: callers must not change it)."""
+    path = data_dir / BIB_FILE
+    reads.note_read(path)
+    stat = path.stat()
+    return _parsed_bibliography(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_bibliography(path: str, mtime_ns: int, size: int) -> BibliographyData:
+    """One parse per file version (a build asks about ten times; each parse takes about 0.3 s)."""
+    return parse_file(path, bib_format="bibtex")
 
 
 def _keys(cell: str) -> list[str]:
@@ -409,12 +418,6 @@ def cited_in_text(paths: Iterable[Path]) -> dict[str, list[str]]:
             for key in match.group(1).split(","):
                 found.setdefault(key.strip(), []).append(_rel(path))
     return found
-
-
-def text_sources(root: Path = ROOT) -> list[Path]:
-    """The book's prose files that may cite sources."""
-    files = sorted((root / "chapters").glob("*.md")) + [root / "index.md"]
-    return [path for path in files if path.is_file()]
 
 
 @dataclass
@@ -968,22 +971,7 @@ def _place_problems(path: str, frame: pd.DataFrame, vocabulary: "vocab.Vocabular
             yield Problem(path, row, "iso3166_alpha3", "", "a state needs its ISO 3166-1 alpha-3 code")
 
 
-VALIDATED_DIR = ROOT / "_build" / ".validated"
 _validated_here: set[str] = set()
-
-
-def inputs_digest(data_dir: Path, text_files: list[Path], today: dt.date) -> str:
-    """Hash of everything a validation depends on: data, prose citing it, seed, validator code, date."""
-    from edition.paths import SEEDS_DIR
-
-    digest = hashlib.sha256(today.isoformat().encode())
-    files = sorted(data_dir.glob("*")) + list(text_files) + sorted(SEEDS_DIR.glob("*"))
-    files += [Path(__file__)] + [Path(__file__).with_name(n) for n in ("essay.py", "rules_sources.py", "rules_later.py", "verdicts.py")]
-    for path in files:
-        if path.is_file():
-            digest.update(str(path).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def validate(data_dir: Path = DATA_DIR, today: dt.date | None = None, text_files: list[Path] | None = None) -> None:
@@ -995,7 +983,7 @@ def validate(data_dir: Path = DATA_DIR, today: dt.date | None = None, text_files
     today = today or dt.date.today()
     text_files = text_files if text_files is not None else text_sources(data_dir.parent)
     digest = inputs_digest(data_dir, text_files, today)
-    if digest in _validated_here or (VALIDATED_DIR / digest).exists():
+    if digest in _validated_here or passed(digest):
         return
     descriptor, files, problems = structure_problems(data_dir)
     if problems or descriptor is None:
@@ -1006,11 +994,7 @@ def validate(data_dir: Path = DATA_DIR, today: dt.date | None = None, text_files
     if problems:
         raise DataError([str(p) for p in problems])
     _validated_here.add(digest)
-    try:
-        VALIDATED_DIR.mkdir(parents=True, exist_ok=True)
-        (VALIDATED_DIR / digest).touch()
-    except OSError:
-        pass  # a read-only checkout still validates; it only cannot remember
+    remember(digest)
 
 
 def _typed(frame: pd.DataFrame, resource: dict) -> pd.DataFrame:

@@ -7,10 +7,18 @@ only when the build has finished without error is that folder exchanged with ``_
 in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, during which
 ``_build/html`` is briefly absent but never mixed). A failed or killed build leaves the previous
 site untouched, and its half-written folder is removed by the next build.
+
+The new folder starts as a copy of the published site when that site is what the saved
+environment last wrote (recorded beside the environment at each publish), so Sphinx rewrites
+only the pages that are out of date and an unchanged book writes none. It starts empty, and
+every page is written, when there is no such record (a first build, or a build killed or failed
+after it saved its environment) or when a page was removed from the sources, so nothing of a
+removed page, and no page an earlier interrupted build had found out of date, is left behind.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -95,6 +103,32 @@ def publish(staging: Path, target: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
+PUBLISHED_RECORD = "edition-published.json"
+
+
+def _environment_state(app: Sphinx) -> list[int] | None:
+    try:
+        stat = (Path(app.doctreedir) / "environment.pickle").stat()
+    except OSError:
+        return None
+    return [stat.st_mtime_ns, stat.st_size]
+
+
+def _published_from_saved_environment(app: Sphinx, link: Path) -> bool:
+    """Whether the published site is what the saved environment last wrote.
+
+    Not so after a build that was killed or failed once it had saved its environment, or when
+    the site or the environment was replaced from elsewhere: then every page is written anew.
+    """
+    try:
+        record = json.loads((Path(app.doctreedir) / PUBLISHED_RECORD).read_text(encoding="utf-8"))
+        site = link.stat().st_ino if link.is_dir() and not link.is_symlink() else None
+    except (OSError, ValueError):
+        return False
+    state = _environment_state(app)
+    return state is not None and record == {"site": site, "environment": state}
+
+
 def stage(app: Sphinx) -> None:
     """Point the HTML builder at a fresh folder beside the published one."""
     if app.builder.format != "html" or getattr(app, "edition_publish_to", None):
@@ -103,9 +137,25 @@ def stage(app: Sphinx) -> None:
     remove_leftovers(link)
     staging = link.with_name(f"{STAGING_PREFIX}{link.name}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
     staging.mkdir(parents=True)
+    if _published_from_saved_environment(app, link):
+        # Start from a copy of the published site (times kept), so that Sphinx writes only the
+        # pages it finds out of date, as an in-place build would: an unchanged book rewrites
+        # nothing. The copy, not the site, is written to; it is still swapped in whole.
+        shutil.copytree(link, staging, symlinks=True, copy_function=shutil.copy2, dirs_exist_ok=True)
     app.edition_publish_to = link
     app.outdir = app.builder.outdir = staging
     logger.info("writing the site to %s; published as %s when the build succeeds", staging.name, link)
+
+
+def start_empty_if_pages_were_removed(app: Sphinx, env, added: set[str], changed: set[str],
+                                      removed: set[str]) -> list[str]:
+    """A page removed from the sources must not be served: then the site is written from nothing."""
+    link = getattr(app, "edition_publish_to", None)
+    if removed and link is not None:
+        staging = Path(app.outdir)
+        shutil.rmtree(staging)
+        staging.mkdir()
+    return []
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:
@@ -124,12 +174,16 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
         # read those pages again, so the next build would pass without repeating the warnings
         # (and could publish a page that lost its figures). Forget it: every page is read anew.
         (Path(app.doctreedir) / "environment.pickle").unlink(missing_ok=True)
+        (Path(app.doctreedir) / PUBLISHED_RECORD).unlink(missing_ok=True)
         return
     publish(staging, link)
     app.outdir = app.builder.outdir = link
+    record = {"site": link.stat().st_ino, "environment": _environment_state(app)}
+    (Path(app.doctreedir) / PUBLISHED_RECORD).write_text(json.dumps(record), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", stage, priority=1)  # first: before any extension copies files out
+    app.connect("env-get-outdated", start_empty_if_pages_were_removed)
     app.connect("build-finished", finish, priority=990)  # last: after every step that writes pages
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -109,7 +109,9 @@ def add_policies(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     for path in pages(outdir):
         html = path.read_text(encoding="utf-8")
-        path.write_text(secure_page(html, str(path.relative_to(outdir))), encoding="utf-8")
+        secured = secure_page(html, str(path.relative_to(outdir)))
+        if secured != html:  # a page carried over unchanged from the last build keeps its file
+            path.write_text(secured, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
