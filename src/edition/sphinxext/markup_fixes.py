@@ -29,7 +29,8 @@ from sphinx.application import Sphinx
 
 def visit_hide_cell_input(self, node) -> None:
     self.body.append(self.starttag(node, "details", CLASS="admonition hide"))  # the cell's classes escaped
-    self.body.append('<summary aria-label="Toggle hidden content">\n')
+    # no aria-label: the toggle's accessible name is the prompt it shows ("Show code cell source")
+    self.body.append("<summary>\n")
     self.body.append(f'<span class="collapsed admonition-title">{escape(node["prompt_show"])}</span>\n')
     self.body.append(f'<span class="expanded admonition-title">{escape(node["prompt_hide"])}</span>\n')
     self.body.append("</summary>\n")

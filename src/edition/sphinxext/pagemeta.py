@@ -69,7 +69,7 @@ def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: di
     title = _plain(context.get("title", "")) or pagename.rsplit("/", 1)[-1].capitalize()
     full_title = title if pagename == app.config.root_doc else f"{title} — {project}"
     base = (app.config.html_baseurl or "").rstrip("/")
-    url = f"{base}/{pagename}.html" if base else ""
+    url = f"{base}/{app.builder.get_target_uri(pagename)}" if base else ""  # as this builder names the page
     tags = [
         ("name", "description", description),
         ("property", "og:type", "website" if pagename == app.config.root_doc else "article"),
@@ -81,18 +81,12 @@ def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: di
     ]
     if url:
         tags.append(("property", "og:url", url))
-    markup = "".join(
-        f'<meta {kind}="{name}" content="{html.escape(value, quote=True)}" />\n' for kind, name, value in tags
-    )
-    context["metatags"] = context.get("metatags", "") + markup
+    context["edition_meta_tags"] = tags  # written, escaped, by templates/layout.html
     # The bibliography: docutils marks each entry role="doc-biblioentry" (deprecated in ARIA 1.3)
     # inside a role="list", which then has no list items. Entries are list items.
-    # Folded code cells: myst-nb names each toggle "Toggle hidden content" while it shows
-    # "Show code cell source"; without the aria-label its name is what it shows.
     body = context.get("body")
     if body:
         body = body.replace('role="doc-biblioentry"', 'role="listitem"')
-        body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
         context["body"] = body
 
 
