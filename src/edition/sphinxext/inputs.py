@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 RECORDS_DIR = "edition-inputs"  # per notebook: the inputs its last execution read, with their hashes
 READS_DIR = "edition-reads"  # logs the kernels write while a notebook executes
 CODE_CELL = "```{code-cell}"
-NOTEBOOK = "edition_notebook"  # env.temp_data flag: the page being read is a notebook
+NOTEBOOK = "edition_notebook"  # env.temp_data: when the reading of this notebook began
 
 
 def data_files() -> list[Path]:
@@ -129,7 +130,7 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
         return  # not a notebook: myst-nb keeps no execution record for it
     if app.config.nb_execution_mode != "cache":
         return
-    app.env.temp_data[NOTEBOOK] = True
+    app.env.temp_data[NOTEBOOK] = time.time()
     log = _log_path(app, docname)
     log.parent.mkdir(parents=True, exist_ok=True)
     log.unlink(missing_ok=True)
@@ -138,18 +139,25 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
 
 def on_doctree_read(app: Sphinx, doctree: Any) -> None:
     """After a notebook is read: keep what its execution read, if it was executed."""
-    if not app.env.temp_data.pop(NOTEBOOK, False):
+    started = app.env.temp_data.pop(NOTEBOOK, None)
+    if started is None:
         return
     docname = app.env.docname
     log = _log_path(app, docname)
     if os.environ.get(reads.READS_ENV) == str(log):
         del os.environ[reads.READS_ENV]
-    if log.is_file():  # executed now: its kernel logged the inputs it opened
-        _save_record(app, docname, reads.logged(log))
-        log.unlink()
-    elif load_record(app, docname) is None:  # executed without opening any input
-        _save_record(app, docname, set())
-    # otherwise the cached outputs were used, and the record checked in on_get_outdated still holds
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    # myst-nb dates its execution data: now if it executed the notebook, the record's date if cached
+    try:
+        executed = (NbMetadataCollector.get_exec_data(app.env, docname) or {}).get("mtime", 0) >= started
+    except (AttributeError, KeyError):  # myst-nb kept no execution data for the page
+        executed = False
+    if executed:  # what its kernel logged is what it read (nothing, if no log)
+        _save_record(app, docname, reads.logged(log) if log.is_file() else set())
+    log.unlink(missing_ok=True)
+    # cached outputs keep their record, which on_get_outdated found current (a cached execution
+    # without one was dropped there, so the next build executes it again)
 
 
 def record_is_current(app: Sphinx, record: dict[str, Any] | None, code: str,
