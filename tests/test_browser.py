@@ -124,3 +124,18 @@ def test_searching_from_a_chapter_page_finds_the_chapter(browser, served_book) -
     assert any("role-reversal" in (results.nth(i).get_attribute("href") or "") for i in range(results.count()))
     assert not errors and not foreign
     page.context.close()
+
+
+def test_bibliography_entries_read_as_numbered_and_print_their_addresses(browser, served_book) -> None:
+    """The compact markup of the bibliography (labels, links) reads and prints as before."""
+    page, errors, _ = visit(browser, f"{served_book}/chapters/bibliography.html", width=1280)
+    labels = page.locator(".citation > .label")
+    assert labels.count() > 100
+    assert [labels.nth(i).inner_text() for i in range(3)] == ["[1]", "[2]", "[3]"]
+    link = page.locator(".citation a[href^='http']").first
+    href = link.get_attribute("href")
+    page.emulate_media(media="print")
+    printed = page.evaluate("a => getComputedStyle(a, '::after').content", link.element_handle())
+    assert href in printed, printed
+    assert not errors
+    page.context.close()
