@@ -980,7 +980,11 @@ def validate(data_dir: Path = DATA_DIR, today: dt.date | None = None, text_files
     A passing validation is remembered by the hash of its inputs, so the several steps of one
     build (and an unchanged rebuild) do not repeat it; any change to the inputs validates again.
     """
-    today = today or dt.date.today()
+    with reads.paused():
+        _validate(data_dir, today or dt.date.today(), text_files)
+
+
+def _validate(data_dir: Path, today: dt.date, text_files: list[Path] | None) -> None:
     text_files = text_files if text_files is not None else text_sources(data_dir.parent)
     digest = inputs_digest(data_dir, text_files, today)
     if digest in _validated_here or passed(digest):
