@@ -166,3 +166,16 @@ def test_a_hostile_document_is_text_in_the_built_page(tmp_path: Path) -> None:
     assert sources_box.p.get_text() == f"Intro. {HOSTILE}"
     links = sources_box.select("li a")
     assert links[0]["href"] == known["k1"].url and links[-1]["href"] == "refs/bib.html#cite-k1"
+
+
+def test_the_notebook_reader_writes_a_hostile_citation_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pybtex.database import parse_string
+
+    from edition import reader
+
+    bib = parse_string('@misc{k1, title = {"><script>alert(1)</script>}, howpublished = {<img src=x onerror=y>},'
+                       ' url = {https://example.org/?q="><script>}, year = {2020}}', "bibtex")
+    monkeypatch.setattr(reader, "_bibliography", lambda: bib)
+    soup = _no_markup_from_data(reader.citation("k1"))
+    assert soup.a["href"] == 'https://example.org/?q="><script>'
+    assert soup.a.get_text() == '<img src=x onerror=y>, “"><script>alert(1)</script>,” 2020'

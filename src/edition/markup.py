@@ -142,6 +142,29 @@ TEMPLATES = {
 <li>{{ s.outlet }}, {% if s.url %}<a href="{{ s.url }}">{{ s.title }}</a>{% else %}{{ s.title }}{% endif %}, {{ s.date or "undated" }} (<a href="{{ bibliography }}#cite-{{ s.key }}">bibliography</a>)</li>
 {%- endfor -%}
 </ul></div>""",
+    # edition.reader: a chapter's Markdown cells as a notebook reader sees them (one HTML block a line)
+    "reader_citation": """\
+{%- set text -%}
+{%- if parts %}{{ parts | join(", ") }}, “{{ title }},”{% else %}“{{ title }},”{% endif %}{% if date %} {{ date }}{% endif -%}
+{%- endset -%}
+{%- if url %}<a href="{{ url }}">{{ text }}</a>{% else %}{{ text }}{% endif -%}""",
+    "reader_essay": """\
+<div class="edition-essay"><p><em>From the essay, {{ span }}</em></p>
+{%- for para in paragraphs %}
+<blockquote id="{{ para.anchor }}"><p><strong>¶{{ para.number }}</strong> {{ para.text }}
+{%- if para.original %} <a href="{{ para.original }}">Read ¶{{ para.number }} in the original at Lawfare</a>{% endif -%}
+</p></blockquote>
+{%- if para.notes %}
+<details><summary>Notes on ¶{{ para.number }} ({{ para.notes | length }})</summary><ul>
+{%- for note in para.notes %}<li><strong>{{ para.number }}.{{ loop.index }} {{ note.kind }}</strong>: {{ note.html }}</li>{% endfor -%}
+</ul></details>
+{%- endif %}
+{%- endfor %}
+</div>""",
+    "reader_ledger": """\
+<table><thead><tr>{% for h in headers %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>
+{%- for row in rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor -%}
+</tbody></table>""",
     "notebook_panel": """\
 <div class="edition-notebook-panel"><p>{{ summary }}</p>
 {%- for part in parts -%}

@@ -25,8 +25,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from markupsafe import Markup
 
 from edition import essay as essay_mod
+from edition import markup
 from edition.paths import ROOT
 
 # ```{name} args ... ``` or :::{name} args ... ::: (3 or more fence characters, matched in pairs)
@@ -96,11 +98,8 @@ def citation(key: str) -> str:
     month_name = next((m for m in MONTHS if month and m.lower().startswith(month.strip().lower()[:3])), month)
     date = " ".join(part for part in (fields.get("day", ""), month_name, fields.get("year", "")) if part)
     parts = [p for p in (_bib_text(who), outlet) if p]
-    text = ", ".join(_e(p) for p in parts)
-    text += f", “{_e(_bib_text(fields.get('title', key)))},”" if text else f"“{_e(_bib_text(fields.get('title', key)))},”"
-    text += f" {_e(date)}" if date else ""
-    url = fields.get("url", "")
-    return f'<a href="{_e(url)}">{text}</a>' if url else text
+    return str(markup.render("reader_citation", parts=parts, title=_bib_text(fields.get("title", key)), date=date,
+                             url=fields.get("url", "")))
 
 
 def _cite(text: str) -> str:
@@ -186,23 +185,18 @@ def essay_block(spec: str, page: str = "") -> str:
     span = f"¶{first}" if first == last else f"¶{first}–{last}"
     mode = essay_mode()
     notes = _tables()["annotations"] if mode == "full" else None
-    out = [f'<div class="edition-essay"><p><em>From the essay, {span}</em></p>']
+    paragraphs = []
     for number in numbers:
         para = essay.paragraph(number)
         if mode == "full":
-            out.append(f'<blockquote id="{para.anchor}"><p><strong>¶{number}</strong> {_e(para.text)}</p></blockquote>')
             rows = notes[notes["paragraph"] == number]
-            if len(rows):
-                items = "".join(
-                    f"<li><strong>{number}.{i} {_e(r.kind)}</strong>: {data_text(r.note, page)}</li>"
-                    for i, r in enumerate(rows.itertuples(), start=1))
-                out.append(f"<details><summary>Notes on ¶{number} ({len(rows)})</summary><ul>{items}</ul></details>")
+            paragraphs.append({"anchor": para.anchor, "number": number, "text": para.text, "original": "",
+                               "notes": [{"kind": r.kind, "html": Markup(data_text(r.note, page))}
+                                         for r in rows.itertuples()]})
         else:
-            out.append(f'<blockquote id="{para.anchor}"><p><strong>¶{number}</strong> {_e(para.opening())} '
-                       f'<a href="{_e(essay.provenance.canonical_url)}">Read ¶{number} in the original at '
-                       f"Lawfare</a></p></blockquote>")
-    out.append("</div>")
-    return "\n".join(out)
+            paragraphs.append({"anchor": para.anchor, "number": number, "text": para.opening(),
+                               "original": essay.provenance.canonical_url, "notes": []})
+    return markup.render("reader_essay", span=span, paragraphs=paragraphs)
 
 
 def figure_panel(name: str, caption: str, page: str) -> str:
@@ -221,13 +215,12 @@ def claims_ledger(spec: str) -> str:
 
     claims = verdicts.claim_verdicts(tables)
     claims = claims[claims["paragraph"].isin(list(numbers))]
-    head = "".join(f"<th>{h}</th>" for h in ("Claim", "Paragraph", "Type", "Verdict", "Evidence to", "In the edition's words"))
-    rows = "".join(
-        f"<tr><td>{_e(c.claim_id)}</td><td>¶{c.paragraph}</td><td>{_e(c.claim_type)}</td>"
-        f"<td>{_e(verdicts.words(c.verdict))}{'' if c.judged_in == 'ledger' else f' (scorecard {_e(c.judged_in)})'}</td>"
-        f"<td>{'' if str(c.evidence_to) == 'NaT' else verdicts.us_date(c.evidence_to)}</td><td>{_e(c.summary)}</td></tr>"
-        for c in claims.itertuples())
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    headers = ("Claim", "Paragraph", "Type", "Verdict", "Evidence to", "In the edition's words")
+    rows = [[c.claim_id, f"¶{c.paragraph}", c.claim_type,
+             verdicts.words(c.verdict) + ("" if c.judged_in == "ledger" else f" (scorecard {c.judged_in})"),
+             "" if str(c.evidence_to) == "NaT" else verdicts.us_date(c.evidence_to), c.summary]
+            for c in claims.itertuples()]
+    return markup.render("reader_ledger", headers=headers, rows=rows)
 
 
 def bibliography() -> str:
