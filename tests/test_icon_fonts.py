@@ -59,3 +59,33 @@ def test_every_icon_the_built_pages_name_is_defined_and_every_icon_character_is_
     # the fonts the stylesheet names are the ones cut
     for url in re.findall(r"url\(([^)]*fontawesome[^)]*)\)", css):
         assert (static / "styles" / url.split("?")[0]).resolve().is_file(), url
+
+
+def test_a_build_that_starts_from_an_already_cut_site_cuts_again_from_the_theme(tmp_path: Path) -> None:
+    # atomic_output starts a rebuild from a copy of the published site, whose stylesheet and fonts
+    # are already cut, and Sphinx leaves a newer static file in place: the cut must read the theme's
+    # own files, or the second build stops on a stylesheet of 20 rules.
+    import shutil
+    from types import SimpleNamespace
+
+    import pydata_sphinx_theme
+
+    theme_dir = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    out = tmp_path / "html"
+    for relative in (icon_fonts.STYLESHEET, icon_fonts.FONTS):
+        source = theme_dir / "static" / relative
+        target = out / "_static" / relative
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    (out / "index.html").write_text('<i class="fa-brands fa-github"></i><i class="fa-solid fa-sun"></i>', encoding="utf-8")
+    theme = SimpleNamespace(get_theme_dirs=lambda: [str(theme_dir)])
+    app = SimpleNamespace(outdir=str(out), srcdir=str(tmp_path), builder=SimpleNamespace(name="html", theme=theme))
+    icon_fonts.cut_icons(app, None)
+    first = {p: p.read_bytes() for p in sorted((out / "_static").rglob("*")) if p.is_file()}
+    assert ".fa-github:before" in (out / "_static" / icon_fonts.STYLESHEET).read_text(encoding="utf-8")
+    icon_fonts.cut_icons(app, None)  # the output now holds the cut copies
+    second = {p: p.read_bytes() for p in sorted((out / "_static").rglob("*")) if p.is_file()}
+    assert second == first

@@ -15,6 +15,9 @@ the page's own text (Lighthouse counts them in first paint). After the HTML buil
 
 A name that is written in a page but not found in the stylesheet, or a stylesheet rule of an
 unexpected shape, stops the build: a theme upgrade must not leave a blank icon unnoticed.
+The stylesheet and fonts are always cut from the theme's own files, never from the copies in
+the output folder: a build that starts from a copy of the published site (atomic_output) finds
+the copies already cut, and Sphinx does not copy a static file over one that is newer.
 The cut fonts are cached in _build/.icon-fonts by a digest of the font and the characters kept,
 so a rebuild does not redo them.
 """
@@ -113,10 +116,11 @@ def cut_font(data: bytes, chars: set[int], flavor: str | None) -> bytes:
     return out.getvalue()
 
 
-def cut_fonts(fonts: Path, chars: set[int], cache: Path) -> None:
+def cut_fonts(source: Path, fonts: Path, chars: set[int], cache: Path) -> None:
+    """Each font of the theme's `source` folder, cut to `chars`, written over its copy in `fonts`."""
     cache.mkdir(parents=True, exist_ok=True)
     key = ",".join(f"{c:x}" for c in sorted(chars))
-    for path in sorted(fonts.glob("fa-*")):
+    for path in sorted(source.glob("fa-*")):
         flavor = {".woff2": "woff2", ".ttf": None}.get(path.suffix, "skip")
         if flavor == "skip":
             continue
@@ -125,7 +129,17 @@ def cut_fonts(fonts: Path, chars: set[int], cache: Path) -> None:
         cached = cache / f"{path.stem}-{digest}{path.suffix}"
         if not cached.is_file():
             cached.write_bytes(cut_font(data, chars, flavor))
-        path.write_bytes(cached.read_bytes())
+        (fonts / path.name).write_bytes(cached.read_bytes())
+
+
+def theme_static(app: Sphinx, relative: str) -> Path:
+    """The theme's own copy of a static file or folder, not the one in the output folder (the
+    theme's dir comes before its base themes', and its files are the ones Sphinx publishes)."""
+    found = [Path(d) / "static" / relative for d in app.builder.theme.get_theme_dirs()]
+    found = [p for p in found if p.exists()]
+    if not found:
+        raise ExtensionError(f"edition: the theme ships no static/{relative} (see edition.sphinxext.icon_fonts)")
+    return found[0]
 
 
 def cut_icons(app: Sphinx, exception: Exception | None) -> None:
@@ -136,11 +150,11 @@ def cut_icons(app: Sphinx, exception: Exception | None) -> None:
     fonts = outdir / "_static" / FONTS
     if not stylesheet.is_file() or not fonts.is_dir():
         raise ExtensionError(f"edition: the theme's {STYLESHEET} or {FONTS} is missing from _static")
-    css, chars = cut_stylesheet(stylesheet.read_text(encoding="utf-8"), *used_names(outdir))
+    css, chars = cut_stylesheet(theme_static(app, STYLESHEET).read_text(encoding="utf-8"), *used_names(outdir))
     stylesheet.write_text(css, encoding="utf-8")
     for sheet in (outdir / "_static").rglob("*.css"):
         chars.update(stylesheet_chars(sheet.read_text(encoding="utf-8", errors="replace")))
-    cut_fonts(fonts, chars, Path(app.srcdir) / CACHE)
+    cut_fonts(theme_static(app, FONTS), fonts, chars, Path(app.srcdir) / CACHE)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
