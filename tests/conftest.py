@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -99,8 +101,13 @@ def _uses_browser(item) -> bool:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run last and together: under pytest-xdist (make test) in one worker, on one browser."""
-    items.sort(key=_uses_browser)  # stable: the order within each part is kept
+    """Browser tests run first and together: under pytest-xdist (make test) in one worker, on one browser.
+
+    The browser tests are one work unit, about half the suite's time. Put first, they start at once
+    on one worker while the other takes the rest, book builds (the longest tests) first; put last,
+    they would start only when every other test had been handed out, and run alone.
+    """
+    items.sort(key=lambda item: (not _uses_browser(item), item.get_closest_marker("build") is None))  # stable
     for item in items:
         if _uses_browser(item):
             item.add_marker(pytest.mark.xdist_group("browser"))
@@ -118,3 +125,23 @@ def browser():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `.ci/run` installs it (apt-get install chromium)")
     yield _SHARED_BROWSER
     _SHARED_BROWSER.stop()
+
+
+TEST_TIME = ROOT / "_build" / "test-time.json"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config._edition_started = time.monotonic()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """After a run of the whole suite (no paths given, as `make test` runs it), its wall time for `make bench`."""
+    config = session.config
+    if hasattr(config, "workerinput") or config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return  # an xdist worker, or a run of chosen tests
+    record = {"seconds": round(time.monotonic() - config._edition_started, 1), "exit_status": int(exitstatus),
+              "tests": session.testscollected, "workers": getattr(config.option, "numprocesses", None),
+              "load_average": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
+              "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    TEST_TIME.parent.mkdir(parents=True, exist_ok=True)
+    TEST_TIME.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
