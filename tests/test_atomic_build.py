@@ -103,7 +103,7 @@ def test_only_out_of_date_pages_are_written_and_the_site_is_still_swapped_in_who
     assert "Second version." in chapter.read_text(encoding="utf-8")
     assert ledger.stat().st_mtime_ns == ledger_written, "an unchanged page was written again"
     chapter_written = chapter.stat().st_mtime_ns
-    assert build(project).returncode == 0  # nothing changed: no page is written
+    assert build(project).returncode == 0  # nothing changed: only the root page (index) is written
     assert (ledger.stat().st_mtime_ns, chapter.stat().st_mtime_ns) == (ledger_written, chapter_written)
     assert leftovers(project) == []
 

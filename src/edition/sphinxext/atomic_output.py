@@ -10,7 +10,7 @@ site untouched, and its half-written folder is removed by the next build.
 
 The new folder starts as a copy of the published site when that site is what the saved
 environment last wrote (recorded beside the environment at each publish), so Sphinx rewrites
-only the pages that are out of date and an unchanged book writes none. It starts empty, and
+only the pages that are out of date and an unchanged book writes only its root page. It starts empty, and
 every page is written, when there is no such record (a first build, or a build killed or failed
 after it saved its environment) or when a page was removed from the sources, so nothing of a
 removed page, and no page an earlier interrupted build had found out of date, is left behind.
@@ -142,6 +142,7 @@ def stage(app: Sphinx) -> None:
         # pages it finds out of date, as an in-place build would: an unchanged book rewrites
         # nothing. The copy, not the site, is written to; it is still swapped in whole.
         shutil.copytree(link, staging, symlinks=True, copy_function=shutil.copy2, dirs_exist_ok=True)
+        app.edition_carried_over = True
     app.edition_publish_to = link
     app.outdir = app.builder.outdir = staging
     logger.info("writing the site to %s; published as %s when the build succeeds", staging.name, link)
@@ -155,7 +156,15 @@ def start_empty_if_pages_were_removed(app: Sphinx, env, added: set[str], changed
         staging = Path(app.outdir)
         shutil.rmtree(staging)
         staging.mkdir()
+        app.edition_carried_over = False
     return []
+
+
+def write_the_root_page(app: Sphinx, env) -> list[str]:
+    """Into a carried-over site, at least the root page is written, so that Sphinx never skips its
+    finishing steps ("no targets are out of date"): the theme's static files are copied fresh and
+    every build-finished step (the icon cut, the policies) works on what a full build would give it."""
+    return [app.config.root_doc] if getattr(app, "edition_carried_over", False) else []
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:
@@ -185,5 +194,6 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", stage, priority=1)  # first: before any extension copies files out
     app.connect("env-get-outdated", start_empty_if_pages_were_removed)
+    app.connect("env-get-updated", write_the_root_page)
     app.connect("build-finished", finish, priority=990)  # last: after every step that writes pages
     return {"parallel_read_safe": True, "parallel_write_safe": True}
