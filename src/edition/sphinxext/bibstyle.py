@@ -16,13 +16,16 @@ MONTHS = {m[:3].lower(): m for m in ["January", "February", "March", "April", "M
 
 
 class EditionStyle(UnsrtStyle):
-    """unsrt, but without sentence-casing titles (which turned 'Iran' into 'iran'), with the day and
-    month spelled out, and with the link shown as its host rather than the whole address twice."""
+    """unsrt, but without sentence-casing titles (which turned 'Iran' into 'iran'), with dates
+    written as the house style has them ("May 6, 1983"), and with the link shown as its host
+    rather than the whole address twice. A dollar sign, escaped in the file for biber, is shown
+    as the sign itself (pybtex decodes \\& but leaves \\$ as typed)."""
 
     default_sorting_style = "none"
 
     def format_entry(self, label, entry, bib_data=None):
-        copy = entry.__class__(entry.type, fields=dict(entry.fields), persons=entry.persons)
+        fields = {name: value.replace("\\$", "$") for name, value in entry.fields.items()}
+        copy = entry.__class__(entry.type, fields=fields, persons=entry.persons)
         copy.key = entry.key
         entry = copy
         month = entry.fields.get("month", "")
@@ -40,7 +43,8 @@ class EditionStyle(UnsrtStyle):
         return join(sep=" ")[
             optional[sentence[self.format_names("author")]],
             sentence[field("title")],
-            sentence[field("howpublished"), optional[words[optional[field("day")], optional[field("month")],
+            sentence[field("howpublished"), optional[words[optional[field("month")],
+                                                           optional[join[field("day"), ","]],
                                                            field("year")]]],
             optional[sentence[field("note")]],
             optional[sentence[join["Source quality: ", field("qualitylabel", raw=True)]]],
