@@ -370,3 +370,34 @@ def test_tables_become_cards_on_a_phone(browser, served_book) -> None:
     box = cell.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     page.context.close()
+
+
+def test_a_data_tab_card_names_its_cells_and_a_source_number_opens_its_entry(browser, served_book) -> None:
+    """On a phone the map's Data tab rows are cards whose cells are named from the header row (the
+    page carries no label per cell); a source's number opens the Sources tab at its entry; with
+    scripts off the same table is an ordinary table."""
+    page, errors, _ = visit(browser, f"{served_book}/{MAP_PAGE}.html", width=390, height=800)
+    panel = page.locator("#panel-arms-flow-map")
+    panel.locator("label.sd-tab-label", has_text="Data").click()
+    row = panel.locator("table.edition-table tbody tr").first
+    cells = row.locator("td")
+    sources_cell = cells.nth(cells.count() - 1)
+    assert page.evaluate("c => getComputedStyle(c).display", sources_cell.element_handle()) == "block"
+    assert page.evaluate("c => getComputedStyle(c, '::before').content", sources_cell.element_handle()) == '"Sources: "'
+    number = sources_cell.locator("a").first
+    target = number.get_attribute("href")[1:]
+    entry = page.locator(f"[id='{target}']")
+    assert not entry.is_visible()
+    number.click()
+    entry.wait_for(state="visible")
+    box = entry.bounding_box()
+    assert 0 <= box["y"] < 800 and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert entry.evaluate("e => e.matches(':target')")
+    assert page.url.endswith(f"#{target}") and not errors
+    page.context.close()
+    context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(f"{served_book}/{MAP_PAGE}.html")
+    assert plain.evaluate("""() => getComputedStyle(document.querySelector(
+        '#panel-arms-flow-map table.edition-table tbody tr')).display""") == "table-row"
+    context.close()

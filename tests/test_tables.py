@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from bs4 import BeautifulSoup
 
 from edition import sources, tables
@@ -45,8 +46,29 @@ def test_to_html_leaves_no_na_shows_dates_and_links_sources() -> None:
     link = soup.select_one("td a")
     assert link["href"] == f"bibliography.html#cite-{key}" and key not in link.get_text()
     assert link.get_text() == sources.all_sources()[key].short
-    # every body cell names its column, for the card layout on a phone
-    assert all(cell.get("data-label") for cell in soup.select("tbody td, tbody th"))
+    # no cell carries its column's name (tables.js gives it from the header row, for the phone's cards)
+    assert not any(cell.has_attr("data-label") for cell in soup.select("tbody td, tbody th"))
+
+
+def test_a_table_beside_a_numbered_list_names_its_sources_by_number() -> None:
+    known = sources.all_sources()
+    keys = list(known)[:3]
+    frame = pd.DataFrame({"Sources": [f"{keys[2]};{keys[0]}", None]}, index=pd.Index(["a", "b"], name="id"))
+    numbers = tables.SourceNumbers("src-x", keys)
+    soup = BeautifulSoup(tables.to_html(frame, numbers=numbers).data, "html.parser")
+    links = soup.select("tbody td a")
+    assert [(a["href"], a.get_text()) for a in links] == [("#src-x-3", "3"), ("#src-x-1", "1")]
+    assert soup.select("tbody td")[0].get_text() == "3, 1" and not soup.select("[title]")
+    with pytest.raises(KeyError, match="not in the list 'src-x'"):
+        tables.to_html(pd.DataFrame({"Sources": [list(known)[5]]}), numbers=numbers)
+    listed = BeautifulSoup(tables.sources_list(keys, list_id="src-x").data, "html.parser")
+    assert listed.select_one("ol")["id"] == "src-x"
+    order = [s.key for s in tables.source_entries(keys)]
+    assert [li["id"] for li in listed.select("ol > li")] == [f"src-x-{n}" for n in range(1, 4)]
+    assert [li.select("a")[-1]["href"].split("#cite-")[1] for li in listed.select("li")] == order
+    pointer = BeautifulSoup(tables.sources_list(keys, see="src-x").data, "html.parser")
+    assert not pointer.select("li") and pointer.select_one("p a")["href"] == "#src-x"
+    assert "same 3 sources" in pointer.get_text()
 
 
 def test_sources_are_named_by_outlet_and_date() -> None:
@@ -79,26 +101,57 @@ def test_no_page_shows_na_snake_case_headers_or_iso_dates_in_reader_tables(root:
 
 
 def test_figure_sources_tabs_list_outlet_title_and_date_linked(root: Path, built_html: Path) -> None:
+    """Each figure's Sources tab lists its sources once, numbered, or points to an earlier figure's
+    list of the very same sources on the page; no page lists a source in two figures' tabs."""
     known = sources.all_sources()
-    panels = 0
+    panels = pointers = 0
     for name in toc_pages(root):
         soup = BeautifulSoup((built_html / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        listed: list[str] = []
         for box in soup.select(".edition-figure-panel .edition-sources"):
             panels += 1
             items = box.select("li")
-            assert items
+            if not items:  # a pointer to a list above it on the page
+                pointers += 1
+                target = soup.find(id=box.select_one("p > a")["href"][1:])
+                assert target and target.name == "ol" and target.sourceline < box.sourceline, name
+                assert f"same {len(target.select('li'))} source" in box.get_text(), name
+                continue
+            ol = box.select_one("ol")
+            assert [li["id"] for li in items] == [f"{ol['id']}-{n}" for n in range(1, len(items) + 1)]
             for item in items:
                 links = item.select("a")
-                assert links[0]["href"].startswith("http") and links[-1]["href"].startswith("bibliography.html#cite-")
+                assert links[-1]["href"].startswith("bibliography.html#cite-")
                 entry = known[links[-1]["href"].split("#cite-")[1]]
+                assert links[0]["href"] == entry.url or not entry.url
                 assert item.get_text().startswith(entry.outlet) and entry.title in item.get_text()
-    assert panels >= 5
+                assert (entry.date or "undated") in item.get_text()
+                listed.append(entry.key)
+        assert len(listed) == len(set(listed)), f"{name}: a source listed twice"
+    assert panels >= 5 and pointers >= 1
 
 
-def test_data_tabs_link_each_source_key(root: Path, built_html: Path) -> None:
+def test_data_tabs_point_each_row_to_its_sources_by_number(root: Path, built_html: Path) -> None:
+    """The map's data table names each transfer's sources by number, each number a link to the
+    entry in the figure's Sources tab (outlet, title, date, bibliography entry): the very sources
+    the row cites in data/transfers.csv, in its order, and no tooltip repeating them per row."""
+    from edition import data
+
+    cited = {r.transfer_id: sources.split_keys(r.sources) for r in data.load_tables()["transfers"].itertuples()}
     soup = BeautifulSoup((built_html / "chapters/04-role-reversal.html").read_text(encoding="utf-8"), "html.parser")
-    cells = soup.select("#panel-arms-flow-map table.edition-table td[data-label=Sources]")
-    assert cells and all(cell.select("a[href^='bibliography.html#cite-']") for cell in cells if cell.get_text().strip())
+    table = soup.select_one("#panel-arms-flow-map table.edition-table")
+    headers = [th.get_text() for th in table.select("thead th, thead td")]
+    column = headers.index("Sources")
+    assert not table.select("[title], [data-label]")
+    rows = table.select("tbody tr")
+    assert len(rows) == len(cited)
+    for row in rows:
+        links = row.find_all(["th", "td"], recursive=False)[column].select("a")
+        entries = [soup.find(id=a["href"][1:]) for a in links]
+        assert all(e is not None and e.name == "li" and e.find_parent(class_="edition-sources") for e in entries)
+        assert [a.get_text() for a in links] == [e["id"].rsplit("-", 1)[1] for e in entries]
+        keys = [e.select("a")[-1]["href"].split("#cite-")[1] for e in entries]
+        assert keys == cited[row.th.get_text()], row.th.get_text()
     bibliography = BeautifulSoup((built_html / "chapters/bibliography.html").read_text(encoding="utf-8"), "html.parser")
-    anchors = {a["href"].split("#")[1] for cell in cells for a in cell.select("a")}
-    assert all(bibliography.find(id=anchor) for anchor in anchors)
+    anchors = {a["href"].split("#")[1] for a in soup.select("#panel-arms-flow-map .edition-sources li a[href^='bibliography']")}
+    assert anchors and all(bibliography.find(id=anchor) for anchor in anchors)

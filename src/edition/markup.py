@@ -23,12 +23,14 @@ from typing import Any, Sequence
 import jinja2
 
 MIME = "application/vnd.edition.markup+json"
-VERSION = 1
+VERSION = 2
 
 # The notebook view's links. A chapter opened as a notebook sits beside the built pages' names
 # only in a clone of the built site; the book itself never uses these (its links are resolved
 # by Sphinx from the JSON document).
 NOTEBOOK_BIBLIOGRAPHY = "bibliography.html"
+# The link a figure's Sources tab gives when it shares an earlier figure's list (source_list's ``see``).
+SEE_TEXT = "see that figure's Sources tab"
 
 
 # ---- pieces of a cell -------------------------------------------------------------------------
@@ -37,6 +39,12 @@ NOTEBOOK_BIBLIOGRAPHY = "bibliography.html"
 def source(key: str, text: str, title: str) -> dict[str, str]:
     """A link to a bibliography entry, shown as ``text`` (outlet and date), titled by the work."""
     return {"type": "source", "key": key, "text": text, "title": title}
+
+
+def source_number(key: str, number: int, list_id: str) -> dict[str, Any]:
+    """'12': a source by its number in a list on the same page (a figure's Sources tab, whose
+    entries give outlet, title and date), linked to that entry (``<list_id>-<number>``)."""
+    return {"type": "srcnum", "key": key, "number": int(number), "list": list_id}
 
 
 def paragraph_link(number: int, page: str | None) -> dict[str, Any]:
@@ -53,7 +61,7 @@ def details(summary: str, paragraphs: Sequence[Sequence[Any]]) -> dict[str, Any]
     return {"type": "details", "summary": summary, "paragraphs": [list(p) for p in paragraphs]}
 
 
-PIECE_TYPES = ("source", "para", "strong", "details")
+PIECE_TYPES = ("source", "srcnum", "para", "strong", "details")
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Sequence[Any]]], caption: str | None = None,
@@ -71,10 +79,14 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Sequence[Any]]], capti
     }
 
 
-def source_list(intro: str, note: str, entries: Sequence[Any]) -> dict[str, Any]:
-    """A figure's Sources tab: ``entries`` are edition.sources.Source, already in order."""
+def source_list(intro: str, note: str, entries: Sequence[Any], list_id: str | None = None,
+                see: str | None = None) -> dict[str, Any]:
+    """A figure's Sources tab: ``entries`` are edition.sources.Source, already in order. With
+    ``list_id`` the list is numbered and entry n is the target ``<list_id>-<n>`` (what a data
+    table's :func:`source_number` links to). With ``see`` (another list's id on the same page) and
+    no entries, the tab points to that list instead of repeating it."""
     return {
-        "kind": "sources", "version": VERSION, "intro": intro, "note": note,
+        "kind": "sources", "version": VERSION, "intro": intro, "note": note, "id": list_id, "see": see,
         "items": [{"key": s.key, "outlet": s.outlet, "title": s.title, "url": s.url, "date": s.date}
                   for s in entries],
     }
@@ -92,6 +104,8 @@ def plain(cell: Sequence[Any]) -> str:
             out.append(piece)
         elif piece["type"] == "para":
             out.append(f"¶{piece['number']}")
+        elif piece["type"] == "srcnum":
+            out.append(str(piece["number"]))
         elif piece["type"] == "details":
             out.append(piece["summary"])
         else:
@@ -107,6 +121,8 @@ TEMPLATES = {
 {%- if piece is string -%}{{ piece }}
 {%- elif piece.type == "source" -%}
 <a href="{{ bibliography }}#cite-{{ piece.key }}" title="{{ piece.title }}">{{ piece.text }}</a>
+{%- elif piece.type == "srcnum" -%}
+<a href="#{{ piece.list }}-{{ piece.number }}">{{ piece.number }}</a>
 {%- elif piece.type == "para" -%}
 {%- if piece.page %}<a href="{{ piece.page }}.html#essay-p{{ piece.number }}">¶{{ piece.number }}</a>
 {%- else %}¶{{ piece.number }}{% endif -%}
@@ -128,20 +144,24 @@ TEMPLATES = {
 {%- for row in doc.rows -%}
 <tr{% if row.id %} id="{{ row.id }}"{% endif %}>
 {%- for cell in row.cells -%}
-{%- set header = doc.headers[loop.index0] -%}
 {%- set tag = "th" if (doc.row_header and loop.first) else "td" -%}
-<{{ tag }}{% if tag == "th" %} scope="row"{% endif %}{% if header %} data-label="{{ header }}"{% endif %}
-{%- if empty(cell) %} class="is-empty"{% endif %}>{% with pieces = cell %}{% include "pieces" %}{% endwith %}</{{ tag }}>
+<{{ tag }}{% if tag == "th" %} scope="row"{% endif %}>{% with pieces = cell %}{% include "pieces" %}{% endwith %}</{{ tag }}>
 {%- endfor -%}
 </tr>
 {%- endfor -%}
 </tbody></table>""",
     "sources": """\
-<div class="edition-sources"><p>{{ doc.intro }}{% if doc.note %} {{ doc.note }}{% endif %}</p><ul>
+<div class="edition-sources"><p>{{ doc.intro }}{% if doc.see %} <a href="#{{ doc.see }}">{{ see_text }}</a>.{% endif %}
+{%- if doc.note %} {{ doc.note }}{% endif %}</p>
+{%- if doc["items"] -%}
+{%- set tag = "ol" if doc.id else "ul" -%}
+<{{ tag }}{% if doc.id %} id="{{ doc.id }}"{% endif %}>
 {%- for s in doc["items"] -%}
-<li>{{ s.outlet }}, {% if s.url %}<a href="{{ s.url }}">{{ s.title }}</a>{% else %}{{ s.title }}{% endif %}, {{ s.date or "undated" }} (<a href="{{ bibliography }}#cite-{{ s.key }}">bibliography</a>)</li>
+<li{% if doc.id %} id="{{ doc.id }}-{{ loop.index }}"{% endif %}>{{ s.outlet }}, {% if s.url %}<a href="{{ s.url }}">{{ s.title }}</a>{% else %}{{ s.title }}{% endif %}, {{ s.date or "undated" }} (<a href="{{ bibliography }}#cite-{{ s.key }}">bibliography</a>)</li>
 {%- endfor -%}
-</ul></div>""",
+</{{ tag }}>
+{%- endif -%}
+</div>""",
     # edition.reader: a chapter's Markdown cells as a notebook reader sees them (one HTML block a line)
     "reader_citation": """\
 {%- set text -%}
@@ -179,7 +199,7 @@ def environment() -> jinja2.Environment:
     """The template layer: autoescaping always on, an undefined name an error."""
     env = jinja2.Environment(loader=jinja2.DictLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
-    env.globals.update(empty=is_empty, bibliography=NOTEBOOK_BIBLIOGRAPHY)
+    env.globals.update(empty=is_empty, bibliography=NOTEBOOK_BIBLIOGRAPHY, see_text=SEE_TEXT)
     return env
 
 

@@ -19,12 +19,14 @@ import plotly.graph_objects as go
 from edition import markup
 from edition.figures import PLOTLY_MIME, FigureOutput
 from edition.paths import STATIC_DIR
-from edition.tables import sources_list, to_html
+from edition.tables import SourceNumbers, source_entries, sources_list, to_html
 
 # Output metadata marking what only the notebook view shows (read by sphinxext.plotly_output).
 NOTEBOOK_ONLY = {"edition": {"notebook_only": True}}
 TOPOJSON_DIR = STATIC_DIR / "edition" / "topojson"
 GEO_TRACES = ("scattergeo", "choropleth")
+# The sources lists glued so far in this kernel (a chapter's page): the keys, in list order, to the list's id.
+_LISTED: dict[tuple[str, ...], str] = {}
 
 
 @lru_cache(maxsize=4)
@@ -120,8 +122,14 @@ def glue_panel(name: str, fig: go.Figure, rows: pd.DataFrame, shown: pd.DataFram
     """Glue '<name>' (the figure), '-data', '-sources' and '-summary' for a chapter's tab set."""
     from myst_nb import glue
 
-    table = to_html(shown, caption=f"Data behind the figure {name}")
-    sources = sources_list(source_keys(rows), note)
+    keys = source_keys(rows)
+    entries = tuple(s.key for s in source_entries(keys))
+    # the page lists each figure's sources once: a later figure drawing on the very same sources
+    # points to the earlier list, and the data table's rows refer to the list's entries by number
+    list_id = _LISTED.setdefault(entries, f"src-{name}")
+    see = list_id if list_id != f"src-{name}" else None
+    table = to_html(shown, caption=f"Data behind the figure {name}", numbers=SourceNumbers(list_id, entries))
+    sources = sources_list(keys, note, list_id=list_id, see=see)
     glue(name, FigureOutput(fig), display=False)
     glue(f"{name}-data", table, display=False)
     glue(f"{name}-sources", sources, display=False)

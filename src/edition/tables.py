@@ -183,11 +183,34 @@ def sources_html(cell: Any, sources: dict[str, sources_mod.Source] | None = None
     return markup.render("pieces", pieces=source_pieces(cell, sources))
 
 
-def cell_pieces(value: Any, column: Any = None) -> list[Any]:
-    """One cell: nothing for a missing value, dates written out, sources as links."""
+def numbered_source_pieces(cell: Any, numbers: "SourceNumbers") -> list[Any]:
+    """A sources cell as numbers ('3, 17'), each linked to its entry in the list on the same page."""
+    pieces: list[Any] = []
+    for key in sources_mod.split_keys(cell):
+        if key not in numbers.numbers:
+            raise KeyError(f"source key {key!r} is not in the list {numbers.list_id!r}")
+        if pieces:
+            pieces.append(", ")
+        pieces.append(markup.source_number(key, numbers.numbers[key], numbers.list_id))
+    return pieces
+
+
+class SourceNumbers:
+    """Where a table's sources are listed once on the page: each key's number in the list ``list_id``."""
+
+    def __init__(self, list_id: str, keys: Sequence[str]):
+        self.list_id = list_id
+        self.numbers = {key: n for n, key in enumerate(keys, start=1)}
+
+
+def cell_pieces(value: Any, column: Any = None, numbers: SourceNumbers | None = None) -> list[Any]:
+    """One cell: nothing for a missing value, dates written out, sources as links (or, where the
+    page lists them once, as their numbers in that list)."""
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return [""]
     if str(column) in SOURCE_COLUMNS:
+        if numbers is not None:
+            return numbered_source_pieces(value, numbers) or [""]
         return source_pieces(value) or [""]
     if isinstance(value, (pd.Timestamp, dt.date)):
         return [format_date(value)]
@@ -201,32 +224,44 @@ def cell_html(value: Any, column: Any = None) -> str:
     return markup.render("pieces", pieces=cell_pieces(value, column))
 
 
-def to_html(frame: pd.DataFrame, caption: str | None = None) -> markup.Markup:
+def to_html(frame: pd.DataFrame, caption: str | None = None, numbers: SourceNumbers | None = None) -> markup.Markup:
     """A table for readers: human headers, every cell escaped and in full, no '<NA>', readable dates,
-    sources named by outlet and date and linked to the bibliography. A named or labeled index becomes
-    the first column; a plain 0, 1, 2 … index is left out."""
+    sources named by outlet and date and linked to the bibliography, or with ``numbers`` (a list of
+    the sources on the same page, as a figure's Sources tab) by their numbers in that list. A named
+    or labeled index becomes the first column; a plain 0, 1, 2 … index is left out."""
     show_index = not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None
     headers = [human_header(c) for c in frame.columns]
     rows = []
     for index, values in zip(frame.index, frame.itertuples(index=False)):
-        cells = [cell_pieces(v, c) for v, c in zip(values, frame.columns)]
+        cells = [cell_pieces(v, c, numbers) for v, c in zip(values, frame.columns)]
         rows.append(([cell_pieces(index)] if show_index else []) + cells)
     if show_index:
         headers = [human_header(frame.index.name) if frame.index.name is not None else "", *headers]
     return markup.Markup(markup.table(headers, rows, caption, row_header=show_index))
 
 
-def sources_list(keys: list[str], note: str = "",
-                 sources: dict[str, sources_mod.Source] | None = None) -> markup.Markup:
-    """A figure's Sources tab: each source by title (linked to it), outlet and date, sorted by outlet,
-    with a link to its bibliography entry."""
+def source_entries(keys: list[str], sources: dict[str, sources_mod.Source] | None = None) -> list[sources_mod.Source]:
+    """The sources a figure draws on, once each, in the order its Sources tab lists them (by outlet)."""
     sources = sources if sources is not None else sources_mod.all_sources()
     missing = [key for key in keys if key not in sources]
     if missing:
         raise KeyError(f"source key(s) not in the bibliography: {', '.join(missing)}")
-    entries = sorted((sources[key] for key in dict.fromkeys(keys)), key=lambda s: (s.outlet.lower(), s.date, s.title))
-    intro = f"This figure draws on {len(entries)} source{'s' if len(entries) != 1 else ''}, by outlet:"
-    return markup.Markup(markup.source_list(intro, note, entries))
+    return sorted((sources[key] for key in dict.fromkeys(keys)), key=lambda s: (s.outlet.lower(), s.date, s.title))
+
+
+def sources_list(keys: list[str], note: str = "", sources: dict[str, sources_mod.Source] | None = None,
+                 list_id: str | None = None, see: str | None = None) -> markup.Markup:
+    """A figure's Sources tab: each source by title (linked to it), outlet and date, sorted by outlet,
+    with a link to its bibliography entry. With ``list_id`` the list is numbered, entry n a target
+    ``<list_id>-<n>`` for its data table's rows (:class:`SourceNumbers`); with ``see``, the id of an
+    earlier figure's list of the very same sources on the page, it points there instead."""
+    entries = source_entries(keys, sources)
+    plural = "s" if len(entries) != 1 else ""
+    if see:
+        intro = f"This figure draws on the same {len(entries)} source{plural} as an earlier figure on this page:"
+        return markup.Markup(markup.source_list(intro, note, [], see=see))
+    intro = f"This figure draws on {len(entries)} source{plural}, by outlet:"
+    return markup.Markup(markup.source_list(intro, note, entries, list_id=list_id))
 
 
 def scorecard_table(scorecard: pd.DataFrame, pages: dict[int, str]) -> markup.Markup:

@@ -97,11 +97,12 @@ class FigurePanelDirective(SphinxDirective):
         return datatext.paragraph(text, self, f"{self.get_source_info()[0]}:{key}", allowed=(), emphasis=False)
 
 
-TABLE_CLASSES = ("edition-claims-ledger", "edition-data-table", "edition-data-dictionary")
+TABLE_CLASSES = ("edition-table", "edition-claims-ledger", "edition-data-table", "edition-data-dictionary")
 
 
 def add_table_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Load the reader-table script (card labels, the ledger's filters) only where such a table is."""
+    """Load the reader-table script (card labels, the ledger's filters, links to numbered sources in
+    a figure's Sources tab) only where such a table is."""
     body = context.get("body", "")
     if any(name in body for name in TABLE_CLASSES):
         app.add_js_file("edition/tables.js", loading_method="defer")

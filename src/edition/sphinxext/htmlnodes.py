@@ -1,5 +1,5 @@
 """One docutils node for HTML elements docutils has no node for (``<details>``, ``<sup>``, a
-table cell with ``data-label``, an element with ARIA attributes).
+numbered list whose entries are link targets, an element with ARIA attributes).
 
 The node carries its tag and its attributes as data; the HTML visitor writes it with the
 translator's ``starttag``, which escapes every attribute value, and its children are ordinary
@@ -26,14 +26,14 @@ class html_text_element(html_element, nodes.TextElement):
 
 
 # Tags the HTML visitor accepts: a typo or a tag taken from data cannot produce markup.
-BLOCK_TAGS = frozenset({"details", "div", "table", "tbody", "thead", "tr", "ul"})
+BLOCK_TAGS = frozenset({"details", "div", "ol", "table", "tbody", "thead", "tr", "ul"})
 TEXT_TAGS = frozenset({"a", "li", "p", "span", "strong", "summary", "sup", "td", "th"})
 TAGS = BLOCK_TAGS | TEXT_TAGS
 
 
 def element(tag: str, *children: nodes.Node, classes: list[str] | None = None, ids: list[str] | None = None,
             **attributes: str) -> html_element:
-    """``element("td", nodes.Text(...), data_label="When")``: underscores in names become hyphens."""
+    """``element("th", nodes.Text(...), scope="row", aria_label="…")``: underscores in names become hyphens."""
     if tag not in TAGS:
         raise ValueError(f"html_element: tag {tag!r} is not one of {sorted(TAGS)}")
     if tag in TEXT_TAGS:

@@ -61,6 +61,9 @@ def pieces(items: Sequence[Any]) -> list[nodes.Node]:
         kind = piece.get("type") if isinstance(piece, dict) else None
         if kind == "source":
             out.append(source_xref(piece["key"], piece["text"], piece["title"]))
+        elif kind == "srcnum":  # an entry of a sources list on the same page
+            out.append(element("a", nodes.Text(str(int(piece["number"]))),
+                               href=f"#{piece['list']}-{int(piece['number'])}"))
         elif kind == "para":
             out.append(paragraph_xref(int(piece["number"])))
         elif kind == "strong":
@@ -89,12 +92,12 @@ def table_nodes(doc: dict[str, Any], document: nodes.document | None) -> nodes.E
             tr["names"] = [nodes.fully_normalize_name(row["id"])]
             if document is not None:
                 document.note_explicit_target(tr)  # a label: the claims ledger links scorecard rows
-        for number, (header, cell) in enumerate(zip(headers, row["cells"])):
+        # no per-cell label or class: on a phone, tables.js names each cell after its column
+        # header for the card layout (an empty cell is :empty to the style sheet)
+        for number, cell in enumerate(row["cells"]):
             tag = "th" if doc["row_header"] and number == 0 else "td"
             attributes = {"scope": "row"} if tag == "th" else {}
-            if header:
-                attributes["data-label"] = header
-            tr += element(tag, *pieces(cell), classes=["is-empty"] if markup.is_empty(cell) else [], **attributes)
+            tr += element(tag, *pieces(cell), **attributes)
         body += tr
     attributes = {"aria-label": doc["caption"]} if doc["caption"] else {}
     return element("table", element("thead", head_row), body,
@@ -102,14 +105,25 @@ def table_nodes(doc: dict[str, Any], document: nodes.document | None) -> nodes.E
 
 
 def sources_nodes(doc: dict[str, Any]) -> nodes.Element:
-    intro = element("p", nodes.Text(doc["intro"] + (f" {doc['note']}" if doc["note"] else "")))
-    items = element("ul")
-    for s in doc["items"]:
+    """A figure's Sources tab: numbered, each entry a target (``<id>-<n>``), when the document has
+    an id; only a pointer to an earlier figure's list (``see``) when it shares that list."""
+    intro = element("p", nodes.Text(doc["intro"]))
+    if doc["see"]:
+        intro += [nodes.Text(" "), element("a", nodes.Text(markup.SEE_TEXT), href=f"#{doc['see']}"), nodes.Text(".")]
+    if doc["note"]:
+        intro += nodes.Text(f" {doc['note']}")
+    box = element("div", intro, classes=["edition-sources"])
+    if not doc["items"]:
+        return box
+    items = element("ol" if doc["id"] else "ul", ids=[doc["id"]] if doc["id"] else [])
+    for n, s in enumerate(doc["items"], start=1):
         title: nodes.Node = (nodes.reference("", s["title"], refuri=s["url"]) if s["url"]
                              else nodes.Text(s["title"]))
         items += element("li", nodes.Text(f"{s['outlet']}, "), title, nodes.Text(f", {s['date'] or 'undated'} ("),
-                         source_xref(s["key"], "bibliography"), nodes.Text(")"))
-    return element("div", intro, items, classes=["edition-sources"])
+                         source_xref(s["key"], "bibliography"), nodes.Text(")"),
+                         ids=[f"{doc['id']}-{n}"] if doc["id"] else [])
+    box += items
+    return box
 
 
 def document_nodes(doc: Any, document: nodes.document | None = None) -> nodes.Element:

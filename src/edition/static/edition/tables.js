@@ -1,5 +1,6 @@
-// Reader tables: each cell learns its column's name (for the card layout on a phone), and the
-// claims ledger gets two filters, by status and by paragraph, that share one small state.
+// Reader tables: each cell learns its column's name (for the card layout on a phone), the
+// claims ledger gets two filters, by status and by paragraph, that share one small state, and a
+// link to a source by its number opens the figure's Sources tab that lists it.
 (function () {
   "use strict";
   function text(node) { return node.textContent.replace(/\s+/g, " ").trim(); }
@@ -92,9 +93,31 @@
     }
     apply();
   }
+  // A link into a tab that is not shown (a source's number in a figure's Data tab, pointing to
+  // its entry in the Sources tab): select that tab first, so the browser can scroll to the entry.
+  function openTabOf(id) {
+    var target = id && document.getElementById(id);
+    var content = target && target.closest(".sd-tab-content");
+    var label = content && content.previousElementSibling;
+    var input = label && label.htmlFor && document.getElementById(label.htmlFor);
+    if (input && !input.checked) { input.checked = true; }
+  }
+  function hashId(href) {
+    try { return decodeURIComponent(href.slice(href.indexOf("#") + 1)); } catch (e) { return ""; }
+  }
   function init() {
-    document.querySelectorAll("table.edition-claims-ledger, table.edition-data-table, table.edition-data-dictionary").forEach(label);
+    document.querySelectorAll("table.edition-table, table.edition-claims-ledger, table.edition-data-table, table.edition-data-dictionary").forEach(label);
     document.querySelectorAll("table.edition-claims-ledger").forEach(ledgerFilter);
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href^='#']");
+      if (link) { openTabOf(hashId(link.getAttribute("href"))); }
+    });
+    if (location.hash) {
+      var id = hashId(location.hash);
+      var target = document.getElementById(id);
+      if (target && target.closest(".sd-tab-content")) { openTabOf(id); target.scrollIntoView(); }
+    }
+    window.addEventListener("hashchange", function () { openTabOf(hashId(location.hash)); });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();
