@@ -101,7 +101,7 @@ def test_a_state_media_only_row_rated_confirmed_is_rejected(tmp_path):
 
 def test_delivered_on_one_publisher_is_rejected(tmp_path):
     d = _copy(tmp_path)
-    _edit_row(d / "transfers.csv", "T027", status="delivered")
+    _edit_row(d / "transfers.csv", "T027", status="delivered", sources="euromaidan-2023-alabuga-kirby")
     found = [p for p in _problems(d) if "T027" in p]
     assert found and "field 'status', value 'delivered'" in found[0] and "two independent publishers" in found[0]
 
