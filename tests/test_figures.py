@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from edition import data, essay, figures, paths, sources
@@ -269,3 +270,18 @@ def test_jupyterlab_has_the_plotly_renderer_installed() -> None:
 
 
 LAB_TOPOJSON_PATH = figures.LAB_TOPOJSON_URL.removeprefix("/files/")
+
+
+def test_a_figures_template_keeps_only_what_its_traces_and_subplots_can_use() -> None:
+    import plotly.io as pio
+
+    whole = pio.templates["plotly"].to_plotly_json()
+    bars = figures.mimebundle(go.Figure(go.Bar(x=[1, 2], y=[3, 4], marker_color="#123456")))
+    template = bars[figures.PLOTLY_MIME]["layout"]["template"]
+    assert set(template["data"]) == {"bar"} and template["data"]["bar"] == whole["data"]["bar"]
+    assert {"xaxis", "yaxis", "colorway", "font"} <= set(template["layout"])
+    assert not {"polar", "ternary", "scene", "geo", "colorscale", "coloraxis"} & set(template["layout"])
+    geo = figures.mimebundle(go.Figure(go.Scattergeo(lon=[1], lat=[2], marker=dict(color=[0.5], showscale=True))))
+    template = geo[figures.PLOTLY_MIME]["layout"]["template"]
+    assert set(template["data"]) == {"scattergeo"} and "geo" in template["layout"]
+    assert "colorscale" in template["layout"] and "xaxis" not in template["layout"]  # numbers mapped to colors

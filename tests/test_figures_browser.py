@@ -401,3 +401,51 @@ def test_a_data_tab_card_names_its_cells_and_a_source_number_opens_its_entry(bro
     assert plain.evaluate("""() => getComputedStyle(document.querySelector(
         '#panel-arms-flow-map table.edition-table tbody tr')).display""") == "table-row"
     context.close()
+
+
+DRAW_AT_TOP_LEFT = """([i, template]) => {
+    const root = document.documentElement.dataset.content_root || './';
+    const spec = JSON.parse(document.querySelectorAll('script.edition-plotly-spec')[i].textContent);
+    let div = document.getElementById('cmp');
+    if (div) { Plotly.purge(div); } else {
+        div = document.createElement('div');
+        div.id = 'cmp';
+        div.style.cssText = 'position:fixed;left:0;top:0;z-index:9999;width:720px;height:520px;background:#fff';
+        document.body.appendChild(div);
+    }
+    const layout = Object.assign({}, spec.layout, {width: 720, height: 520});
+    if (template) { layout.template = template; }
+    const config = Object.assign({}, spec.config, {responsive: false, staticPlot: true,
+                                                   topojsonURL: root + '_static/edition/topojson/'});
+    return Plotly.newPlot(div, spec.data, layout, config).then(() => true);
+}"""
+
+
+@pytest.mark.parametrize("name", FIGURE_PAGES)
+def test_each_figure_draws_the_same_with_its_trimmed_template_as_with_plotlys_whole_one(browser, served_book,
+                                                                                          name: str) -> None:
+    """The page ships each figure with plotly's default template cut to what the figure uses
+    (edition.figures.trimmed_template). Drawn in the same place with the whole template instead,
+    each figure gives the very same pixels (and, as a check that the comparison can see a
+    difference, most draw differently with no template at all)."""
+    import plotly.io as pio
+
+    whole = pio.templates["plotly"].to_plotly_json()
+    page, errors, _ = visit(browser, f"{served_book}/{name}.html", width=1280, height=900)
+    wait_for_figures(page)
+    count = page.locator("script.edition-plotly-spec").count()
+    assert count >= 1
+    for i in range(count):
+        shipped = page.evaluate(f"() => JSON.parse(document.querySelectorAll('script.edition-plotly-spec')[{i}]"
+                                ".textContent).layout.template")
+        assert set(shipped["data"]) < set(whole["data"]) and set(shipped["layout"]) <= set(whole["layout"])
+        shots = {}
+        for label, template in (("shipped", None), ("whole", whole), ("none", {"data": {}, "layout": {}})):
+            page.evaluate(DRAW_AT_TOP_LEFT, [i, template])
+            page.wait_for_timeout(150)
+            shots[label] = page.locator("#cmp").screenshot()
+        assert shots["shipped"] == shots["whole"], f"{name}: figure {i + 1} draws differently with the trimmed template"
+        if name != "chapters/04-role-reversal" or i:  # the map sets every color itself
+            assert shots["none"] != shots["whole"], f"{name}: figure {i + 1}: the comparison saw no template at all"
+    assert not errors
+    page.context.close()

@@ -42,10 +42,67 @@ def figure_config(fig: go.Figure) -> dict[str, Any]:
     return config
 
 
+# Template defaults for kinds of subplot, and which trace types draw on each: a figure without
+# such a subplot gets nothing from them.
+SUBPLOT_TRACES = {
+    "geo": {"scattergeo", "choropleth"}, "polar": {"scatterpolar", "scatterpolargl", "barpolar"},
+    "ternary": {"scatterternary"}, "scene": {"scatter3d", "surface", "mesh3d", "cone", "streamtube", "volume",
+                                              "isosurface"},
+    "mapbox": {"scattermapbox", "choroplethmapbox", "densitymapbox"}, "map": {"scattermap", "choroplethmap",
+                                                                             "densitymap"},
+    "smith": {"scattersmith"},
+}
+CARTESIAN_LESS = set().union(*SUBPLOT_TRACES.values()) | {"pie", "table", "parcoords", "parcats", "sankey",
+                                                            "sunburst", "treemap", "icicle", "funnelarea", "indicator"}
+
+
+def _uses_colorscale(value: Any) -> bool:
+    """True if a trace (as JSON) maps numbers to colors or names a colorscale or color axis."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("colorscale", "coloraxis", "showscale", "z") or (
+                    key == "color" and isinstance(item, (list, dict)) and not _all_strings(item)):
+                return True
+            if _uses_colorscale(item):
+                return True
+    elif isinstance(value, list):
+        return any(_uses_colorscale(item) for item in value if isinstance(item, (dict, list)))
+    return False
+
+
+def _all_strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) or v is None for v in value)
+
+
+def trimmed_template(template: dict[str, Any], data: list[dict[str, Any]],
+                     figure_layout: dict[str, Any]) -> dict[str, Any]:
+    """The parts of plotly's default template that can reach this figure: the defaults of the
+    trace types it draws, and the layout defaults except those of subplots it has not (polar,
+    3-D scenes, maps of other kinds) and of color scales when no trace maps numbers to colors.
+    Plotly reads nothing else from a template, so the figure draws exactly as with the whole one."""
+    types = {trace.get("type", "scatter") for trace in data}
+    layout = dict(template.get("layout", {}))
+    for subplot, traces in SUBPLOT_TRACES.items():
+        if not types & traces:
+            layout.pop(subplot, None)
+    if types <= CARTESIAN_LESS and not any(key in figure_layout for key in ("shapes", "annotations", "images")):
+        layout.pop("xaxis", None)
+        layout.pop("yaxis", None)
+    if not any(_uses_colorscale(trace) for trace in data):
+        layout.pop("colorscale", None)
+        layout.pop("coloraxis", None)
+    return {"data": {kind: defaults for kind, defaults in template.get("data", {}).items() if kind in types},
+            "layout": layout}
+
+
 def mimebundle(fig: go.Figure) -> dict[str, Any]:
-    """The figure as Plotly's own mime type, the only output a figure cell emits."""
+    """The figure as Plotly's own mime type, the only output a figure cell emits (its template cut
+    to what the figure uses: see :func:`trimmed_template`)."""
     spec = json.loads(fig.to_json())  # plotly's own encoder turns numpy dates and arrays into JSON
-    return {PLOTLY_MIME: {"data": spec["data"], "layout": spec["layout"], "config": figure_config(fig)}}
+    layout = spec["layout"]
+    if "template" in layout:
+        layout["template"] = trimmed_template(layout["template"], spec["data"], layout)
+    return {PLOTLY_MIME: {"data": spec["data"], "layout": layout, "config": figure_config(fig)}}
 
 
 class FigureOutput:
