@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 METRICS = Path(__file__).resolve().parents[1] / "_build" / "reading-metrics.json"
 GAP = 8  # px between stacked notes (notes.js)
+MAX_PUSH = 200  # px: the furthest a shown note sits below its line; crowded notes fold (notes.js)
 
 
 def record(name: str, value) -> None:
@@ -46,43 +47,105 @@ PLACEMENT = """() => {
     const r = n.getBoundingClientRect();
     const text = n.closest('.essay-paragraph').querySelector('.essay-text').getBoundingClientRect();
     return {id: n.id, top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left, right: r.right,
-            line: line.top + scrollY, textRight: text.right, shown: getComputedStyle(n).visibility === 'visible'};
+            line: line.top + scrollY, textRight: text.right, shown: getComputedStyle(n).visibility === 'visible',
+            folded: n.classList.contains('is-folded'), para: n.closest('.essay-paragraph').id};
+  });
+  const folds = [...document.querySelectorAll('.essay-notes-fold')].filter(b => !b.hidden && b.offsetHeight).map(b => {
+    const r = b.getBoundingClientRect();
+    return {para: b.closest('.essay-paragraph').id, text: b.textContent, expanded: b.getAttribute('aria-expanded'),
+            top: r.top + scrollY, bottom: r.bottom + scrollY};
   });
   const paragraphs = [...document.querySelectorAll('.essay-paragraph')].map(p => {
     const t = p.querySelector('.essay-text');
     return {id: p.id, box: p.getBoundingClientRect().height,
             text: t.getBoundingClientRect().height + parseFloat(getComputedStyle(t).marginBottom)};
   });
-  return {notes, paragraphs, width: document.documentElement.clientWidth};
+  return {notes, paragraphs, folds, width: document.documentElement.clientWidth};
 }"""
 
 
+def _check_stack(found: dict, name: str) -> tuple[float, float]:
+    """Shown notes: level with their line, or directly below the note (or fold button) above and
+    never more than MAX_PUSH below their line. Returns the largest level and pushed distances."""
+    level = pushed = 0.0
+    previous = None
+    shown = [n for n in found["notes"] if not n["folded"]]
+    boxes = sorted(shown + [dict(f, id=f"fold {f['para']}", fold=True) for f in found["folds"]], key=lambda b: b["top"])
+    for box in boxes:
+        if box.get("fold"):
+            assert previous is not None, f"{name}: {box['id']} above every note"
+            assert abs(box["top"] - previous["bottom"] - GAP) <= 2, f"{name}: {box['id']} not directly below {previous['id']}"
+            previous = box
+            continue
+        note = box
+        where = f"{name} {note['id']}"
+        assert note["shown"], f"{where}: note not shown"
+        assert note["left"] >= note["textRight"] + 8, f"{where}: note overlaps the essay's column"
+        assert note["right"] <= found["width"], f"{where}: note runs off the page"
+        distance = note["top"] - note["line"]
+        if previous is not None:
+            assert note["top"] >= previous["bottom"] + GAP - 1, f"{where}: overlaps {previous['id']} above"
+        if abs(distance) <= 40:
+            level = max(level, abs(distance))
+        else:
+            # pushed down: then it starts right below the note above, never above its line nor far below it
+            assert previous is not None and distance > 0, f"{where}: {distance:.0f} px from its line"
+            assert note["top"] - previous["bottom"] <= GAP + 2, (
+                f"{where}: {distance:.0f} px below its line but not directly below {previous['id']}")
+            assert distance <= MAX_PUSH + 1, f"{where}: {distance:.0f} px below its line (more than {MAX_PUSH})"
+            pushed = max(pushed, distance)
+        previous = note
+    return level, pushed
+
+
 def test_margin_notes_sit_level_with_their_lines_or_just_below_the_note_above(browser, served_book, essay_pages) -> None:
-    level, pushed, counted = 0.0, 0.0, 0
+    level, pushed, counted, folded_total = 0.0, 0.0, 0, 0
     for name in essay_pages:
         page, errors, _ = visit(browser, f"{served_book}/{name}.html", width=1440, height=900)
         wait_for_figures(page)
         page.wait_for_timeout(200)
         found = page.evaluate(PLACEMENT)
-        previous = None
+        lv, pu = _check_stack(found, name)
+        level, pushed = max(level, lv), max(pushed, pu)
+        # a crowded paragraph folds the notes that would sit too far down behind one button saying how many
+        by_para: dict[str, int] = {}
         for note in found["notes"]:
-            where = f"{name} {note['id']}"
-            assert note["shown"], f"{where}: note not shown"
-            assert note["left"] >= note["textRight"] + 8, f"{where}: note overlaps the essay's column"
-            assert note["right"] <= found["width"], f"{where}: note runs off the page"
-            distance = note["top"] - note["line"]
-            if previous is not None:
-                assert note["top"] >= previous["bottom"] + GAP - 1, f"{where}: overlaps the note above"
-            if abs(distance) <= 40:
-                level = max(level, abs(distance))
-            else:
-                # pushed down: then it starts right below the note above, and never above its line
-                assert previous is not None and distance > 0, f"{where}: {distance:.0f} px from its line"
-                assert note["top"] - previous["bottom"] <= GAP + 2, (
-                    f"{where}: {distance:.0f} px below its line but not directly below {previous['id']}")
-                pushed = max(pushed, distance)
-            previous = note
-            counted += 1
+            if note["folded"]:
+                assert not note["shown"], f"{name} {note['id']}: folded, yet shown at rest"
+                by_para[note["para"]] = by_para.get(note["para"], 0) + 1
+        buttons = {f["para"]: f for f in found["folds"]}
+        assert set(buttons) == set(by_para), f"{name}: fold buttons on {sorted(buttons)}, folded notes on {sorted(by_para)}"
+        for para, count in by_para.items():
+            assert f"Show {count} more note" in buttons[para]["text"], f"{name} {para}: button says {buttons[para]['text']!r}, {count} folded"
+            assert buttons[para]["expanded"] == "false", f"{name} {para}: fold button not aria-expanded=false"
+        # each folded note opens level with its own line while its marker is pointed at
+        for note in found["notes"]:
+            if not note["folded"]:
+                continue
+            key = note["id"].removeprefix("note-")
+            page.hover(f"#ref-{key}")
+            box = page.evaluate("""k => { const n = document.getElementById('note-' + k);
+                const spans = [...document.querySelectorAll('.anno-for-' + CSS.escape(k))];
+                const rects = spans[spans.length - 1].getClientRects(), line = rects[rects.length - 1];
+                return {shown: getComputedStyle(n).visibility === 'visible', top: n.getBoundingClientRect().top, line: line.top}; }""", key)
+            assert box["shown"], f"{name} {note['id']}: folded note not shown while its marker is pointed at"
+            assert abs(box["top"] - box["line"]) <= 40, f"{name} {note['id']}: opened {box['top'] - box['line']:.0f} px from its line"
+            folded_total += 1
+        page.mouse.move(5, 5)
+        # the button opens the paragraph's folded notes into the stack, and folds them again
+        for para in by_para:
+            page.click(f"#{para} .essay-notes-fold")
+            page.wait_for_timeout(50)
+            opened = page.evaluate(PLACEMENT)
+            assert not [n["id"] for n in opened["notes"] if n["para"] == para and (n["folded"] or not n["shown"])], (
+                f"{name} {para}: notes still folded after the button was pressed")
+            assert any(f["para"] == para and f["expanded"] == "true" and "Fold" in f["text"] for f in opened["folds"]), (
+                f"{name} {para}: the pressed button does not offer to fold again")
+            page.click(f"#{para} .essay-notes-fold")
+            page.wait_for_timeout(50)
+            again = page.evaluate(PLACEMENT)
+            assert sum(n["folded"] for n in again["notes"] if n["para"] == para) == by_para[para], f"{name} {para}: did not fold again"
+        counted += len(found["notes"])
         for para in found["paragraphs"]:
             assert para["box"] <= para["text"] + 4, f"{name} {para['id']}: the essay's column grew to hold notes"
         assert not errors, f"{name}: {errors}"
@@ -90,6 +153,7 @@ def test_margin_notes_sit_level_with_their_lines_or_just_below_the_note_above(br
     assert counted == len(data.load_tables()["annotations"])
     record("largest_level_note_distance_px", round(level, 1))
     record("largest_pushed_note_distance_px", round(pushed, 1))
+    record("folded_notes_at_1440", folded_total)
 
 
 LIT_SHARE = """() => {
@@ -130,7 +194,10 @@ def test_highlights_are_quiet_until_a_note_or_its_marker_is_pointed_at(browser, 
             elif how == "focus":
                 marker.focus()
             else:
-                page.locator(f"#note-{key}").hover()
+                note = page.locator(f"#note-{key}")
+                if "is-folded" in (note.get_attribute("class") or ""):
+                    marker.click()  # a folded note is reached from its marker, which keeps it open while it has focus
+                note.hover()
             words = page.eval_on_selector_all(".anno-hl.is-lit", "els => els.map(e => e.textContent).join('')")
             assert words == notes.loc[key.upper(), "exact"], f"{name} {key} ({how}): lit {words!r}"
             page.mouse.move(0, 0)

@@ -14,6 +14,10 @@
   var GAP = 8; // px between two stacked notes, and below anything else in the margin
   var MIN_LINES = 2; // lines a shortened note keeps in the margin (the rest opens on demand)
   var LIFT = 3; // px: a superscript marker's box starts a little below its line's top
+  // A note is never pushed further than this below its line: where a paragraph has more notes than
+  // its margin can hold, the rest fold behind one button, and each opens level with its line when
+  // its marker is pointed at, focused or followed.
+  var MAX_PUSH = 200;
 
   function keyOf(el) {
     // "ref-a06-2" (marker) and "note-a06-2" (note) share the key "a06-2"
@@ -62,10 +66,43 @@
     return found.sort(function (a, b) { return a.top - b.top; });
   }
 
+  // ---- wide screens: one button per crowded paragraph for the notes that fold ----
+  function foldFor(para, folds) {
+    for (var i = 0; i < folds.length; i++) { if (folds[i].para === para) { return folds[i]; } }
+    var button = para.querySelector(".essay-notes-fold");
+    if (!button) {
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "essay-notes-fold";
+      var box = para.querySelector(".essay-notes");
+      (box || para).appendChild(button);
+    }
+    button.hidden = false;
+    var fold = { para: para, button: button, folded: [], hidden: [], placed: false, top: 0,
+                 height: button.offsetHeight || 24 };
+    folds.push(fold);
+    return fold;
+  }
+  function showFold(fold, origin) {
+    var button = fold.button;
+    if (!fold.placed) { button.hidden = true; return; }
+    var opened = fold.para.classList.contains("edition-notes-open");
+    var list = opened ? fold.hidden : fold.folded;
+    var n = list.length, para = fold.para.id.replace(/^essay-p/, "");
+    // the visible words are the button's name (no aria-label that could say something else)
+    button.textContent = opened ? "Fold notes on \u00b6" + para + " again"
+                                : "Show " + n + " more note" + (n === 1 ? "" : "s") + " on \u00b6" + para;
+    button.setAttribute("aria-expanded", opened ? "true" : "false");
+    button.style.top = Math.round(fold.top - origin) + "px";
+  }
+
   function place() {
     var notes = allNotes();
     if (!wide.matches) {
-      notes.forEach(function (n) { n.style.top = ""; n.style.removeProperty("--note-clamp"); n.classList.remove("is-clamped"); });
+      notes.forEach(function (n) {
+        n.style.top = ""; n.style.removeProperty("--note-clamp"); n.classList.remove("is-clamped", "is-folded");
+      });
+      document.querySelectorAll(".essay-notes-fold").forEach(function (b) { b.hidden = true; });
       root.classList.add("edition-notes-placed");
       return;
     }
@@ -91,17 +128,40 @@
     });
     // Each note is shown whole if it ends before the next note's line; otherwise it keeps as
     // many whole lines as fit (at least MIN_LINES) and opens over the notes below it when
-    // pointed at or focused. So a note moves down only as far as the shortened note above it requires.
-    var floor = -Infinity, lowest = 0;
+    // pointed at or focused. So a note moves down only as far as the shortened note above it
+    // requires, and never more than MAX_PUSH: past that it folds (unless its paragraph's folded
+    // notes have been opened), and one button per paragraph says how many notes are folded.
+    var floor = -Infinity, lowest = 0, folds = [];
     items.forEach(function (it, i) {
+      var para = it.note.closest(".essay-paragraph");
+      var opened = para && para.classList.contains("edition-notes-open");
       var top = Math.max(it.anchor, floor);
       blocked.forEach(function (o) {
         if (top < o.bottom + GAP && top + it.full + GAP > o.top) { top = o.bottom + GAP; }
       });
+      var fold = para ? foldFor(para, folds) : null;
+      if (fold && top - it.anchor > MAX_PUSH) {
+        if (!fold.placed) {
+          fold.placed = true;
+          fold.top = top;
+          top += fold.height + GAP;
+          floor = top;
+        }
+        if (!opened) {
+          // folded: out of the stack, and level with its own line whenever it is shown
+          it.folded = true;
+          it.top = it.anchor;
+          it.clamped = false;
+          it.height = it.full;
+          fold.folded.push(it.note);
+          return;
+        }
+        fold.hidden.push(it.note);
+      }
       var next = i + 1 < items.length ? items[i + 1].anchor : Infinity;
       var lines = Math.max(1, Math.round((it.full - it.pad) / it.line));
-      var fit = Math.floor((next - GAP - top - it.pad) / it.line);
-      var keep = Math.min(lines, Math.max(MIN_LINES, fit));
+      var room = Math.floor((next - GAP - top - it.pad) / it.line);
+      var keep = Math.min(lines, Math.max(MIN_LINES, room));
       it.top = top;
       it.clamped = keep < lines;
       it.height = it.clamped ? Math.ceil(it.pad + keep * it.line) : it.full;
@@ -112,7 +172,10 @@
       it.note.style.top = Math.round(it.top - it.origin) + "px";
       it.note.style.setProperty("--note-clamp", it.clamped ? it.height + "px" : "none");
       it.note.classList.toggle("is-clamped", it.clamped);
+      it.note.classList.toggle("is-folded", !!it.folded);
+      if (it.folded) { lowest = Math.max(lowest, it.top + it.full + GAP); }
     });
+    folds.forEach(function (fold) { showFold(fold, items[0].origin); });
     // the page grows, if it must, so that the last note does not run into the footer
     var article = document.querySelector(".bd-article");
     if (article) {
@@ -189,6 +252,12 @@
     var marker = target.closest(".anno-ref");
     var back = target.closest(".essay-note-number");
     var close = target.closest(".essay-note-close");
+    var fold = target.closest(".essay-notes-fold");
+    if (fold) {
+      var para = fold.closest(".essay-paragraph");
+      if (para) { para.classList.toggle("edition-notes-open"); place(); fold.focus({ preventScroll: true }); }
+      return;
+    }
     if (close) {
       event.preventDefault();
       closeSheet(true);
@@ -222,7 +291,13 @@
   }
 
   function onKey(event) {
-    if (event.key === "Escape" && openKey) { closeSheet(true); }
+    if (event.key === "Escape" && openKey) { closeSheet(true); return; }
+    var inside = event.key === "Escape" && document.activeElement instanceof Element
+      ? document.activeElement.closest(".essay-note.is-folded") : null;
+    if (inside) {
+      var home = markerOf(keyOf(inside));
+      if (home) { home.focus({ preventScroll: true }); }
+    }
   }
 
   function followHash() {
