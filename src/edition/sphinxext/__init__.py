@@ -14,7 +14,7 @@ from edition import data, essay
 from edition.paths import STATIC_DIR
 from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel, pagemeta
 from edition.sphinxext import atomic_output, csp, inputs, markup_fixes, notebook_downloads, page_assets, plotly_output
-from edition.sphinxext import htmlnodes, icon_fonts, markup_nodes, print_edition
+from edition.sphinxext import compact_html, htmlnodes, icon_fonts, markup_nodes, print_edition
 
 
 def check_inputs(app: Sphinx, config: Config) -> None:
@@ -57,6 +57,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file(None, body=(STATIC_DIR / "edition" / "theme-mode.js").read_text(encoding="utf-8"), priority=100)
     app.add_js_file("edition/notes.js", loading_method="defer")
     csp.setup(app)
+    compact_html.setup(app)
     atomic_output.setup(app)
     htmlnodes.setup(app)
     essay_text.setup(app)

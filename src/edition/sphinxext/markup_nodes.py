@@ -117,7 +117,7 @@ def sources_nodes(doc: dict[str, Any]) -> nodes.Element:
         return box
     items = element("ol" if doc["id"] else "ul", ids=[doc["id"]] if doc["id"] else [])
     for n, s in enumerate(doc["items"], start=1):
-        title: nodes.Node = (nodes.reference("", s["title"], refuri=s["url"]) if s["url"]
+        title: nodes.Node = (element("a", nodes.Text(s["title"]), href=s["url"]) if s["url"]
                              else nodes.Text(s["title"]))
         items += element("li", nodes.Text(f"{s['outlet']}, "), title, nodes.Text(f", {s['date'] or 'undated'} ("),
                          source_xref(s["key"], "bibliography"), nodes.Text(")"),
@@ -160,8 +160,9 @@ class MarkupMimeRenderer:
 
 
 def resolve_source(app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref,
-                   contnode: nodes.Element) -> nodes.reference | None:
-    """Resolve a source link to its entry in the bibliography, wherever the builder wrote that."""
+                   contnode: nodes.Element) -> nodes.Element | None:
+    """Resolve a source link to its entry in the bibliography, wherever the builder wrote that: a
+    plain link (no 'reference internal' class on each of a page's hundreds of source links)."""
     if node.get("reftype") != SOURCE_REFTYPE:
         return None
     key = node["reftarget"]
@@ -170,11 +171,8 @@ def resolve_source(app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xr
         if citation.key == key and domain.bibliographies[citation.bibliography_key].list_ == "citation":
             page, fromdoc = citation.bibliography_key.docname, node.get("refdoc") or env.docname
             uri = "" if page == fromdoc else app.builder.get_relative_uri(fromdoc, page)
-            ref = nodes.reference("", "", internal=True, refuri=f"{uri}#{citation.citation_id}")
-            if node.get("reftitle"):
-                ref["reftitle"] = node["reftitle"]
-            ref += contnode
-            return ref
+            attributes = {"title": node["reftitle"]} if node.get("reftitle") else {}
+            return element("a", contnode, href=f"{uri}#{citation.citation_id}", **attributes)
     logger.warning("source %r is not in the bibliography", key, location=node, type="edition", subtype="source")
     return None
 
