@@ -34,9 +34,9 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml requirements-cffconver
 
 install: $(STAMP)
 
+# One process: the input check (edition.check), then Jupyter Book's strict HTML build (edition.build).
 book: $(STAMP)
-	$(BIN)/python -m edition.check
-	$(JB) build . --builder html $(JB_STRICT)
+	$(BIN)/python -m edition.build $(JB_STRICT)
 
 # axe-core, which the browser tests inject into each page, pinned by tests/js/package-lock.json.
 JS_DEPS := tests/js/node_modules/.package-lock.json
