@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -41,6 +43,16 @@ def edit_note(book: Path, annotation_id: str, suffix: str) -> None:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def annotations_in(tree: object) -> list[dict]:
+    """Every W3C Annotation in an exported collection, on whichever of its pages."""
+    if isinstance(tree, dict):
+        found = [tree] if tree.get("type") == "Annotation" else []
+        return found + [a for value in tree.values() for a in annotations_in(value)]
+    if isinstance(tree, list):
+        return [a for value in tree for a in annotations_in(value)]
+    return []
 
 
 def page_text(book: Path) -> str:
@@ -81,6 +93,18 @@ def test_an_edited_note_reaches_its_page_and_the_export_without_a_clean_build(ro
     written = re.findall(r"writing output\.\.\. (?:\x1b\[[0-9;]*m)*\[\s*\d+%\] (?:\x1b\[[0-9;]*m)*(\S+?)(?:\x1b|\s|$)", third.stdout)
     assert written == ["index"], f"an unchanged book wrote pages again: {written}"  # the root page only
     assert "incrementally rebuilt." in page_text(book), "the carried-over page lost the edit"
+    assert "edition: downloads kept" in third.stdout, "an unchanged book made its downloads again"
+
+    # An input of the downloads changed after that skip is still picked up: here only the notes
+    # table's modification time, which dates every row of the export where git has no history.
+    stamp = 1_700_000_000  # 2023-11-14T22:13:20Z
+    os.utime(book / "data" / "annotations.csv", (stamp, stamp))
+    touched = build(book)
+    assert touched.returncode == 0, touched.stdout[-4000:] + touched.stderr[-4000:]
+    assert "edition: downloads kept" not in touched.stdout, "a changed input of the downloads was not noticed"
+    export = json.loads((book / "_build" / "html" / "downloads" / "annotations.jsonld").read_text(encoding="utf-8"))
+    dates = {note.get("modified") for note in annotations_in(export)}
+    assert dates == {"2023-11-14T22:13:20Z"}, f"the export's dates do not follow the table: {sorted(dates)[:3]}"
 
     # A fresh checkout with a restored execution cache (as CI has): new file times, no doctrees.
     shutil.rmtree(book / "_build" / ".doctrees")

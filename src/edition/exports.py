@@ -22,13 +22,10 @@ import yaml
 
 from edition import data, datatext, sources, verdicts, vocab
 from edition import essay as essay_mod
-from edition.paths import DATA_DIR, ROOT
+from edition.paths import ANNOTATIONS_FILE, CLAIMS_FILE, DATA_DIR, DOWNLOADS, ROOT  # noqa: F401 (names of the exports)
 
 EDITORS = "Editors of the annotated edition of The Persian-Russian Connection"
 CONTENT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-DOWNLOADS = "downloads"  # the site folder that holds every export and the data package
-ANNOTATIONS_FILE = "annotations.jsonld"
-CLAIMS_FILE = "claims.jsonld"
 
 
 class ExportError(ValueError):

@@ -48,6 +48,11 @@ ROOT = _find_root()
 SEEDS_DIR = ROOT / "seeds"
 DATA_DIR = ROOT / "data"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# The built site's downloads folder and the exports in it (edition.exports writes them; named here
+# so that the build can look for them without loading the exports and the data layer)
+DOWNLOADS = "downloads"  # the site folder that holds every export and the data package
+ANNOTATIONS_FILE = "annotations.jsonld"
+CLAIMS_FILE = "claims.jsonld"
 
 
 def toc_pages(root: Path = ROOT) -> list[str]:

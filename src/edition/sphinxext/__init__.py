@@ -10,7 +10,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
-from edition import data, essay
+from edition import essay, validated
 from edition.paths import STATIC_DIR
 from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel, pagemeta
 from edition.sphinxext import atomic_output, csp, inputs, markup_fixes, notebook_downloads, page_assets, plotly_output
@@ -18,11 +18,22 @@ from edition.sphinxext import compact_html, htmlnodes, icon_fonts, markup_nodes,
 
 
 def check_inputs(app: Sphinx, config: Config) -> None:
-    """Refuse to build from an altered seed or from invalid data."""
+    """Refuse to build from an altered seed or from invalid data.
+
+    Data that passed a validation unchanged is not validated again, and the validator (pandas,
+    frictionless) is then not even loaded; any change validates in full.
+    """
     try:
         essay.load()
+    except essay.SeedError as err:
+        raise ConfigError(str(err)) from err
+    if validated.known_valid():
+        return
+    from edition import data
+
+    try:
         data.validate()
-    except (essay.SeedError, data.DataError) as err:
+    except data.DataError as err:
         raise ConfigError(str(err)) from err
 
 
@@ -48,7 +59,7 @@ def add_static(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    bibstyle.register()
+    bibstyle.setup(app)
     app.connect("config-inited", check_inputs)
     app.connect("config-inited", add_static)
     app.connect("build-finished", prune_static)

@@ -1,16 +1,29 @@
-"""The bibliography's style: titles exactly as the pages gave them, full dates, a short link."""
+"""The bibliography's style: titles exactly as the pages gave them, full dates, a short link.
+
+sphinxcontrib-bibtex formats every entry again on every build, an unchanged one included (about
+1 s for some 470 entries, most of it in decoding LaTeX). Here each formatted entry is kept with
+the environment, under its label and everything in the entry, and reused while the style is the
+same: the files that define it and the versions of the libraries that format (STYLE_FILES,
+STYLE_PACKAGES). An edited entry is formatted again; an edited style formats them all again, and
+the pages that cite or list sources are read again, so that they show the new rendering
+(:func:`note_style_dependency`).
+"""
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
+import hashlib
+from importlib.metadata import PackageNotFoundError, entry_points, version
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pybtex.plugin
-from edition.rules_sources import TIERS
+from edition.lazy import lazy_module
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.template import field, href, join, optional, sentence, words
 
+rules_sources = lazy_module("edition.rules_sources")  # its TIERS name the quality tiers; loaded when an entry is formatted
 MONTHS = {m[:3].lower(): m for m in ["January", "February", "March", "April", "May", "June", "July", "August",
                                        "September", "October", "November", "December"]}
 
@@ -22,8 +35,20 @@ class EditionStyle(UnsrtStyle):
     as the sign itself (pybtex decodes \\& but leaves \\$ as typed)."""
 
     default_sorting_style = "none"
+    # label and entry -> its formatted entry, lent by the build (see keep_formatted_entries)
+    formatted: dict[tuple, Any] | None = None
+    previously: dict[tuple, Any] = {}
 
     def format_entry(self, label, entry, bib_data=None):
+        if self.formatted is None or bib_data is not None:
+            return self._format_entry(label, entry, bib_data)
+        key = (label, entry_fingerprint(entry))
+        if key not in self.formatted:
+            reused = self.previously.get(key)
+            self.formatted[key] = reused if reused is not None else self._format_entry(label, entry, None)
+        return self.formatted[key]
+
+    def _format_entry(self, label, entry, bib_data=None):
         fields = {name: value.replace("\\$", "$") for name, value in entry.fields.items()}
         copy = entry.__class__(entry.type, fields=fields, persons=entry.persons)
         copy.key = entry.key
@@ -33,7 +58,7 @@ class EditionStyle(UnsrtStyle):
             entry.fields["month"] = MONTHS.get(month.strip().lower()[:3], month)
         quality = entry.fields.get("quality", "")
         if quality:
-            entry.fields["qualitylabel"] = TIERS.get(quality, quality).lower()
+            entry.fields["qualitylabel"] = rules_sources.TIERS.get(quality, quality).lower()
         url = entry.fields.get("url", "")
         if url:
             entry.fields["urlhost"] = urlsplit(url).netloc.removeprefix("www.")
@@ -48,7 +73,7 @@ class EditionStyle(UnsrtStyle):
                                                            field("year")]]],
             optional[sentence[field("note")]],
             optional[sentence[join["Source quality: ", field("qualitylabel", raw=True)]]],
-            optional[sentence[join[href[field("url", raw=True), field("urlhost", raw=True)],
+            optional[sentence[join[href(field("url", raw=True))[field("urlhost", raw=True)],
                                    optional[join[", consulted ", field("urldate", raw=True)]]]]],
         ]
 
@@ -75,6 +100,76 @@ def register_installed_plugins() -> None:
                 runtime.setdefault(group, {})[point.name] = klass
 
 
+def entry_fingerprint(entry) -> tuple:
+    """Everything in an entry that its formatting reads: type, key, fields in order, persons."""
+    parts = ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names")
+    persons = tuple((role, tuple(tuple(tuple(getattr(person, part)) for part in parts) for person in people))
+                    for role, people in entry.persons.items())
+    return (entry.type, entry.key, tuple(entry.fields.items()), persons)
+
+
+# What the formatting of an entry depends on besides the entry: this module, the tiers it names
+# (rules_sources), and the libraries that do the formatting.
+STYLE_FILES = (Path(__file__).resolve(), Path(__file__).resolve().parents[1] / "rules_sources.py")
+STYLE_PACKAGES = ("pybtex", "latexcodec", "sphinxcontrib-bibtex", "pybtex-docutils")
+
+
+def style_digest() -> str:
+    digest = hashlib.sha256()
+    for path in STYLE_FILES:
+        digest.update(path.read_bytes())
+    for name in STYLE_PACKAGES:
+        try:
+            digest.update(f"{name}=={version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name} absent".encode())
+    return digest.hexdigest()
+
+
+MEMO = "edition_formatted_bibliography"  # on the environment: {"style": digest, "entries": {...}}
+
+
+def lend_formatted_entries(app, env) -> list[str]:
+    """Before sphinxcontrib-bibtex formats the entries: hand the style what the last build kept."""
+    kept = getattr(env, MEMO, None)
+    digest = style_digest()
+    EditionStyle.previously = kept["entries"] if isinstance(kept, dict) and kept.get("style") == digest else {}
+    EditionStyle.formatted = {}
+    env.edition_bibliography_style = digest
+    return []
+
+
+def keep_formatted_entries(app, env) -> list[str]:
+    """After: keep exactly the entries this build formatted or reused, with the environment."""
+    if EditionStyle.formatted is not None:
+        setattr(env, MEMO, {"style": env.edition_bibliography_style, "entries": EditionStyle.formatted})
+    EditionStyle.formatted, EditionStyle.previously = None, {}
+    return []
+
+
+def note_style_dependency(app, doctree) -> None:
+    """A page that cites or lists sources depends on the files that define the style."""
+    env = app.env
+    domain = env.domains.get("cite")
+    if domain is None:
+        return
+    docname = env.docname
+    cites = any(ref.docname == docname for ref in domain.citation_refs)
+    lists = any(key.docname == docname for key in domain.bibliographies)
+    if cites or lists:
+        for path in STYLE_FILES:
+            env.note_dependency(str(path))
+
+
 def register() -> None:
     register_plugin("pybtex.style.formatting", "edition", EditionStyle)
     register_installed_plugins()
+
+
+def setup(app) -> dict[str, Any]:
+    register()
+    # sphinxcontrib-bibtex formats the entries in its env-updated handler (default priority 500)
+    app.connect("env-updated", lend_formatted_entries, priority=100)
+    app.connect("env-updated", keep_formatted_entries, priority=900)
+    app.connect("doctree-read", note_style_dependency)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from edition import data
+from edition.lazy import lazy_module
 from edition.paths import DATA_DIR
 from edition.sphinxext import doctable
 from edition.sphinxext.markup_nodes import source_xref
+
+data = lazy_module("edition.data")  # loaded when a page is read (edition.lazy)
 
 
 def constraint_text(field: dict) -> str:
@@ -85,6 +86,8 @@ class DataTableDirective(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
+        import pandas as pd
+
         from edition import tables as views
 
         name = self.arguments[0]

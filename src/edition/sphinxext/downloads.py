@@ -10,13 +10,23 @@ stable addresses (never Sphinx's hashed ``_downloads/``):
 
 The ``{site-file}`` role links to them from a page. Each chapter page that shows a claim also
 embeds that claim's ClaimReview as JSON-LD (a data block, not a script a browser runs).
+
+Making the exports loads and types every table and reads the git history of each (about 1 s).
+A build that carries the published site over (edition.sphinxext.atomic_output) keeps its
+downloads as they are when nothing they are made from has changed since they were written:
+the data and seed files (content and modification time, which dates an uncommitted row), the
+chapters (which page shows which paragraph), the package code, the git commit checked out, the
+site address and the essay mode (:func:`downloads_digest`, kept beside the environment).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 import shutil
+import subprocess
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -27,9 +37,15 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from edition import data, essay, exports, verdicts
-from edition.paths import DATA_DIR
-from edition.sphinxext import doctable
+from edition import essay, validated
+from edition.lazy import lazy_module
+from edition.paths import ANNOTATIONS_FILE, CLAIMS_FILE, DATA_DIR, DOWNLOADS, ROOT
+from edition.sphinxext import doctable, inputs
+
+# loaded when a download or a page is made (edition.lazy): an unchanged build makes none
+data = lazy_module("edition.data")
+exports = lazy_module("edition.exports")
+verdicts = lazy_module("edition.verdicts")
 
 logger = logging.getLogger(__name__)
 
@@ -81,11 +97,47 @@ def _reviews(site: str, mode: str) -> tuple[dict[str, Any], ...]:
                                        annotations=tables["annotations"], mode=mode))
 
 
+RECORD = "edition-downloads.json"  # in the doctree folder: what the published downloads were made from
+
+
+def downloads_digest(app: Sphinx) -> str:
+    """A hash of everything the downloads are made from (see the module's docstring)."""
+    digest = hashlib.sha256(f"{site_url(app)}\n{app.config.edition_essay_mode}\n{inputs.code_digest()}\n".encode())
+    for path in inputs.data_files() + validated.text_sources(ROOT):
+        digest.update(f"{path}\n{path.stat().st_mtime_ns}\n".encode())
+        digest.update(path.read_bytes())
+    try:  # the history that dates each row (exports.row_dates)
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD", "--is-shallow-repository"],
+                              capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        head = "no git history"
+    digest.update(head.encode())
+    return digest.hexdigest()
+
+
+def _recorded(app: Sphinx) -> str | None:
+    try:
+        return json.loads((Path(app.doctreedir) / RECORD).read_text(encoding="utf-8")).get("inputs")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     """Fill the site's downloads/ folder once the pages are written."""
     if exception is not None or app.builder.name not in ("html", "dirhtml"):
         return
-    target = Path(app.outdir) / exports.DOWNLOADS
+    target = Path(app.outdir) / DOWNLOADS
+    digest = downloads_digest(app)
+    if getattr(app, "edition_carried_over", False) and _recorded(app) == digest \
+            and all((target / name).exists() for name in (ANNOTATIONS_FILE, CLAIMS_FILE, ZIP_NAME, PACKAGE_FOLDER)):
+        logger.info("edition: downloads kept; nothing they are made from has changed")
+        return  # the carried-over site's downloads were made from these very inputs
+    (Path(app.doctreedir) / RECORD).unlink(missing_ok=True)
+    if _write_all(app, target):
+        (Path(app.doctreedir) / RECORD).write_text(json.dumps({"inputs": digest}), encoding="utf-8")
+
+
+def _write_all(app: Sphinx, target: Path) -> bool:
     folder = target / PACKAGE_FOLDER
     files = package_files()
     if folder.is_dir():
@@ -101,9 +153,10 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         collection = exports.web_annotations(tables["annotations"], essay.load(), site=site)
     except exports.ExportError as err:
         logger.warning(str(err), type="edition", subtype="exports")
-        return
+        return False
     exports.write(target / exports.ANNOTATIONS_FILE, collection)
     exports.write(target / exports.CLAIMS_FILE, list(_reviews(site, app.config.edition_essay_mode)))
+    return True
 
 
 def embed_claim_reviews(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:

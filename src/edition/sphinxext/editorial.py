@@ -7,18 +7,22 @@ claim's one verdict. Prose that states either uses the role, so it cannot drift 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from edition import essay as essay_mod
-from edition import verdicts
+from edition.lazy import lazy_module
 from edition.sphinxext import doctable
 from edition.sphinxext.essay_text import _essay, _ref, _tables, note_id
 from edition.sphinxext.inputs import note_data_dependencies
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+verdicts = lazy_module("edition.verdicts")  # loaded when a page is read (edition.lazy)
 
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -13,12 +12,20 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from edition import data, verdicts, vocab
 from edition import essay as essay_mod
-from edition.rules_later import note_is_later as later_knowledge
+from edition import vocab
+from edition.lazy import lazy_module
 from edition.sphinxext import datatext
 from edition.sphinxext.htmlnodes import element
 from edition.sphinxext.inputs import note_data_dependencies
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# loaded when a page is read (edition.lazy): an unchanged build reads none
+data = lazy_module("edition.data")
+verdicts = lazy_module("edition.verdicts")
+rules_later = lazy_module("edition.rules_later")
 
 logger = logging.getLogger(__name__)
 
@@ -181,6 +188,8 @@ class EssayDirective(SphinxDirective):
     def _notes(self, para: essay_mod.Paragraph, notes: pd.DataFrame) -> nodes.Element:
         """The paragraph's notes: in the page margin level with their markers on wide screens,
         opened one at a time from a marker on narrow ones (notes.js); all listed without JavaScript."""
+        import pandas as pd
+
         box = element("div", classes=["essay-notes"])
         judged = claim_verdicts()
         for position, row in notes.iterrows():
@@ -198,7 +207,7 @@ class EssayDirective(SphinxDirective):
                             href=f"#{marker_id(row['annotation_id'])}",
                             aria_label=f"{label}: back to the note's place in the essay")
             kind_text = f" {symbol} {kind_name[:1].upper()}{kind_name[1:]}"
-            if later_knowledge(row["event_date"]):  # from the date, whatever the note's kind
+            if rules_later.note_is_later(row["event_date"]):  # from the date, whatever the note's kind
                 chars = vocab.trait("annotations", "event_date_precision", "isoChars")
                 shown = row["event_date"].date().isoformat()[: chars.get(row["event_date_precision"], 10)]
                 kind_text += f" · {shown} (after the essay)"
