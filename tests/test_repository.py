@@ -26,7 +26,7 @@ HTTP_ONLY = {
         "en.cncnews.cn", "en.imam-khomeini.ir", "en.kremlin.ru", "en.peacereporter.net", "en.people.cn",
         "en.special.kremlin.ru", "eng.kavkaz-uzel.eu", "exaronews.com", "fouman.com", "ifs.tuwien.ac.at",
         "ilmessaggero.it", "lubbockonline.com", "mideastweb.org", "oldtmt.vedomosti.ru",
-        "reference.allrefer.com", "syriatimes.sy", "tass.com", "theledger.com", "yaroyadegar.ir",
+        "reference.allrefer.com", "syriatimes.sy", "tass.com", "theledger.com",
     ]
 }
 # Query keys that look like tracking but are part of an article's address on that host, each with its reason.
