@@ -310,12 +310,18 @@ def test_every_selector_anchors_exactly_once_on_the_rendered_page(built_html: Pa
 # --- ClaimReview in the pages --------------------------------------------------------------------------
 
 def embedded_reviews(soup: BeautifulSoup) -> list[dict]:
+    """The page's ClaimReviews written out in full. In the page the editors and the essay are one
+    node each, which every review refers to by @id rather than repeating."""
     blocks = soup.select('script[type="application/ld+json"]')
     found = []
     for block in blocks:
         payload = json.loads(block.string)
         assert payload["@context"] == "https://schema.org"
-        found += payload["@graph"]
+        reviews = [n for n in payload["@graph"] if n["@type"] == "ClaimReview"]
+        shared = [n for n in payload["@graph"] if n["@type"] != "ClaimReview"]
+        assert sorted(n["@type"] for n in shared) == ["CreativeWork", "Organization"] and len(reviews) >= 1
+        assert all(set(r["author"]) == {"@id"} and r["publisher"] == r["author"] for r in reviews)
+        found += exports.resolve_graph(payload)
     return found
 
 
@@ -495,3 +501,17 @@ def test_no_paragraph_inside_summary_and_no_aria_controls_on_labels(built_html: 
             assert radio.name == "input" and soup.find(id=radio["aria-controls"]) is not None, label["for"]
             assert "sd-tab-content" in soup.find(id=radio["aria-controls"])["class"]
     assert toggles > 10 and labels > 10  # both fixes were exercised
+
+
+def test_a_pages_claim_review_graph_says_what_the_reviews_say_in_full(tables) -> None:
+    parsed = essay.load()
+    site = exports.site_url()
+    reviews = exports.claim_reviews(verdicts.claim_verdicts(tables), parsed, site=site)
+    page = [r for r in reviews if "/chapters/06-" in r["url"]]
+    graph = exports.page_graph(page, site)
+    assert exports.resolve_graph(graph) == [{k: v for k, v in r.items() if k != "@context"} for r in page]
+    assert len(exports.json_for_script(graph)) < 0.9 * len(exports.json_for_script(
+        {"@context": "https://schema.org", "@graph": page}))
+    clash = [dict(page[0], author={"@type": "Organization", "name": "Someone else", "url": site}), page[1]]
+    with pytest.raises(exports.ExportError, match="two different things"):
+        exports.page_graph(clash, site)

@@ -171,7 +171,7 @@ def test_every_figure_panel_has_caption_tabs_data_sources_and_summary(built_html
             assert contents[1].select_one("table tbody tr"), panel["id"]
             # its sources, or (sharing an earlier figure's sources) a link to that figure's list
             assert contents[2].select("a[href*='bibliography.html#cite-']") or soup.find(
-                id=contents[2].select_one(".edition-sources > p > a[href^='#src-']")["href"][1:]), panel["id"]
+                id=contents[2].select_one(".edition-sources > p > a[href^='#src']")["href"][1:]), panel["id"]
             summary = panel.select_one(".edition-figure-summary").get_text(" ", strip=True)
             assert len(summary) > 80, panel["id"]
     assert {"panel-arms-flow-map", "panel-alliance-timeline", "panel-reversal-bars", "panel-drone-path"} <= set(panels)

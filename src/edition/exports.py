@@ -347,6 +347,51 @@ def claim_reviews(claims: pd.DataFrame, essay: essay_mod.Essay, site: str | None
     return reviews
 
 
+def page_graph(reviews: list[dict[str, Any]], site: str) -> dict[str, Any]:
+    """A page's ClaimReviews as one JSON-LD ``@graph`` in which what every review repeats (the
+    editors, as author and publisher; the essay, where each claim appears) is one node that the
+    reviews refer to by ``@id``: the same statements as the reviews written out in full
+    (:func:`resolve_graph` gives those back), at a fraction of the bytes in a page's head."""
+    shared: dict[str, dict[str, Any]] = {}
+
+    def node_ref(value: dict[str, Any], node_id: str) -> dict[str, str]:
+        node = {"@id": node_id, **value}
+        if shared.setdefault(node_id, node) != node:
+            raise ExportError(f"two different things named {node_id} in one page's ClaimReviews")
+        return {"@id": node_id}
+
+    graph = []
+    for review in reviews:
+        review = {k: v for k, v in review.items() if k != "@context"}
+        for role in ("author", "publisher"):
+            if review.get(role, {}).get("@type") == "Organization":
+                review[role] = node_ref(review[role], f"{site}#editors")
+        item = dict(review["itemReviewed"])
+        if item.get("appearance", {}).get("url"):
+            item["appearance"] = node_ref(item["appearance"], item["appearance"]["url"])
+        review["itemReviewed"] = item
+        graph.append(review)
+    return {"@context": "https://schema.org", "@graph": [*shared.values(), *graph]}
+
+
+def resolve_graph(graph: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ClaimReviews of a :func:`page_graph` written out in full (each ``{"@id": …}`` reference
+    to a shared node replaced by that node), as :func:`claim_reviews` gives them (no @context)."""
+    nodes = {n["@id"]: {k: v for k, v in n.items() if k != "@id"} for n in graph["@graph"]
+             if n.get("@type") != "ClaimReview"}
+
+    def resolved(value: Any) -> Any:
+        if isinstance(value, dict):
+            if set(value) == {"@id"} and value["@id"] in nodes:
+                return resolved(nodes[value["@id"]])
+            return {k: resolved(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [resolved(v) for v in value]
+        return value
+
+    return [resolved(n) for n in graph["@graph"] if n.get("@type") == "ClaimReview"]
+
+
 def json_for_script(payload: Any) -> str:
     """JSON to embed in an HTML ``<script type="application/ld+json">`` block: '<', '>' and '&'
     escaped so that no text in the data can close the block or open markup."""

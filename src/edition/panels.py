@@ -27,6 +27,7 @@ TOPOJSON_DIR = STATIC_DIR / "edition" / "topojson"
 GEO_TRACES = ("scattergeo", "choropleth")
 # The sources lists glued so far in this kernel (a chapter's page): the keys, in list order, to the list's id.
 _LISTED: dict[tuple[str, ...], str] = {}
+_LISTED_BY: dict[str, str] = {}  # each list's id to the figure whose Sources tab shows it
 
 
 @lru_cache(maxsize=4)
@@ -126,8 +127,10 @@ def glue_panel(name: str, fig: go.Figure, rows: pd.DataFrame, shown: pd.DataFram
     entries = tuple(s.key for s in source_entries(keys))
     # the page lists each figure's sources once: a later figure drawing on the very same sources
     # points to the earlier list, and the data table's rows refer to the list's entries by number
-    list_id = _LISTED.setdefault(entries, f"src-{name}")
-    see = list_id if list_id != f"src-{name}" else None
+    # (lists are named src1, src2 … in the order the page glues them: short, since every row's
+    # source numbers and every entry of the list carry the name in their links and ids)
+    list_id = _LISTED.setdefault(entries, f"src{len(_LISTED) + 1}")
+    see = None if _LISTED_BY.setdefault(list_id, name) == name else list_id
     table = to_html(shown, caption=f"Data behind the figure {name}", numbers=SourceNumbers(list_id, entries))
     sources = sources_list(keys, note, list_id=list_id, see=see)
     glue(name, FigureOutput(fig), display=False)

@@ -172,8 +172,7 @@ def embed_claim_reviews(app: Sphinx, pagename: str, templatename: str, context: 
         return
     if not reviews:
         return
-    graph = {"@context": "https://schema.org", "@graph": [{k: v for k, v in r.items() if k != "@context"}
-                                                         for r in reviews]}
+    graph = exports.page_graph(reviews, site_url(app))
     block = f'<script type="application/ld+json" id="edition-claim-reviews">{exports.json_for_script(graph)}</script>\n'
     context["metatags"] = context.get("metatags", "") + block
 
