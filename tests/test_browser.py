@@ -4,52 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from edition.bench import CLS_OBSERVER, CLS_OF_PAGE
+import page_views
+from page_views import visit, wait_for_figures  # noqa: F401 - the other browser tests import them from here
 from test_html import toc_pages
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "_build" / "screenshots"
 # Cumulative layout shift from navigation start, summed as Chromium defines it (the same
 # CLS_OF_PAGE `make bench` reports); the issue's limit for every page, width and theme.
 LAYOUT_SHIFT_LIMIT = 0.05
-
-
-def visit(browser, url: str, width: int = 1280, height: int = 900, dark: bool = False):
-    """Open url; return (page, console errors, hosts requested other than the local server)."""
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    errors: list[str] = []
-    foreign: list[str] = []
-    local = urlparse(url).netloc
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("request", lambda req: foreign.append(req.url)
-            if urlparse(req.url).netloc not in (local, "") and not req.url.startswith("data:") else None)
-    if dark:
-        page.add_init_script("localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');")
-    page.add_init_script(CLS_OBSERVER)
-    page.goto(url, wait_until="load")
-    return page, errors, foreign
-
-
-def wait_for_figures(page) -> int:
-    """Scroll to each figure in turn, as a reader would, and wait until it is drawn; back to the top.
-
-    A figure is drawn when it nears the viewport (figures.js), so one never scrolled to stays a
-    reserved box: each must be drawn once the reader gets there.
-    """
-    holders = page.locator(".edition-plotly")
-    count = holders.count()
-    for i in range(count):
-        holders.nth(i).scroll_into_view_if_needed()
-        page.wait_for_function("h => h.dataset.drawn === 'true'", arg=holders.nth(i).element_handle(), timeout=20_000)
-    if count:
-        page.evaluate("window.scrollTo(0, 0)")
-    return count
 
 
 def test_every_page_draws_its_figures_without_errors_or_third_party_requests(browser, served_book, root: Path) -> None:
@@ -76,20 +41,23 @@ def test_every_page_draws_its_figures_without_errors_or_third_party_requests(bro
 @pytest.mark.parametrize("width, label", [(1440, "desktop"), (390, "phone")])
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_screenshots_of_chapter_pages(browser, served_book, root: Path, width: int, label: str, dark: bool) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """Each page's full-page screenshot, after its layout shift (figures drawn + 200 ms) and theme are read.
+
+    One visit per page and view, shared with the reading tests (page_views.py).
+    """
+    views = page_views.view(browser, served_book, root, width, dark)
     for name in toc_pages(root):
-        page, errors, _ = visit(browser, f"{served_book}/{name}.html", width=width, height=900, dark=dark)
-        wait_for_figures(page)
-        page.wait_for_timeout(200)
+        found = views[name]
+        found.need()
         # layout shift from navigation to figures drawn, before the full-page screenshot resizes anything
-        shift = page.evaluate(CLS_OF_PAGE)
+        shift = found.shift
         assert shift <= LAYOUT_SHIFT_LIMIT, f"{name} at {width} px, {'dark' if dark else 'light'}: layout shift {shift:.3f}"
-        theme = page.evaluate("document.documentElement.dataset.theme")
+        theme = found.theme
         assert theme == ("dark" if dark else "light"), f"{name}: theme is {theme}"
-        target = SCREENSHOTS / f"{name.replace('/', '__')}-{label}-{'dark' if dark else 'light'}.png"
-        page.screenshot(path=str(target), full_page=True, timeout=120_000)  # long pages, loaded machine
-        assert target.stat().st_size > 10_000
-        page.context.close()
+        found.need("screenshot")
+        target = found.screenshot
+        assert target.name == f"{name.replace('/', '__')}-{label}-{'dark' if dark else 'light'}.png"
+        assert target.stat().st_size > 10_000, f"{found.where}: screenshot {target} is {target.stat().st_size} bytes"
 
 
 def test_clicking_a_timeline_event_opens_its_paragraph(browser, served_book) -> None:

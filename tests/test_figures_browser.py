@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from edition import data, figures
+import page_views
 from test_browser import visit, wait_for_figures
 
 pytestmark = pytest.mark.browser
@@ -201,37 +202,24 @@ def test_map_labels_do_not_overlap(browser, served_book, width: int) -> None:
     page.context.close()
 
 
-def svg_text_boxes(page, holder) -> list[tuple[str, dict]]:
-    """Visible text of one figure's SVG (ticks, legend, annotations, labels), hover layer excluded."""
-    return page.evaluate(
-        """holder => [...holder.querySelectorAll('svg.main-svg text')]
-              .filter(t => !t.closest('.hoverlayer') && t.textContent.trim() && t.getBBox().width > 0
-                           && getComputedStyle(t).visibility !== 'hidden' && getComputedStyle(t).opacity !== '0')
-              .map(t => { const r = t.getBoundingClientRect();
-                          return [t.textContent, {x: r.x, y: r.y, width: r.width, height: r.height}]; })""",
-        holder,
-    )
-
-
 @pytest.mark.parametrize("width", [390, 320])
-def test_figure_pages_have_no_overlaps_or_sideways_scroll_on_a_phone(browser, served_book, width: int) -> None:
+def test_figure_pages_have_no_overlaps_or_sideways_scroll_on_a_phone(browser, served_book, root, width: int) -> None:
+    """Figures drawn, at 800 px high: one visit per page, shared with the sideways-scrolling test (page_views.py)."""
+    views = page_views.view(browser, served_book, root, width, False, page_views.PHONE_HEIGHT)
     for name in FIGURE_PAGES + TABLE_PAGES:
-        page, errors, _ = visit(browser, f"{served_book}/{name}.html", width=width, height=800)
-        wait_for_figures(page)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        found = views[name]
+        found.need()
+        overflow = found.overflow
         assert overflow <= 0, f"{name}: the page scrolls sideways by {overflow} px at {width} px"
-        for i in range(page.locator(".edition-plotly").count()):
-            holder = page.locator(".edition-plotly").nth(i).element_handle()
-            texts = svg_text_boxes(page, holder)
+        for i, figure in enumerate(found.figure_boxes):
+            texts = figure["texts"]
             clash = [(a[0], b[0]) for j, a in enumerate(texts) for b in texts[j + 1:] if boxes_overlap(a[1], b[1], 2)]
             assert not clash, f"{name}, figure {i + 1}: texts overlap at {width} px: {clash[:5]}"
             # HTML controls above or below the plot do not cover it
-            plot = page.evaluate("h => h.querySelector('.js-plotly-plot').getBoundingClientRect().toJSON()", holder)
-            for box in page.evaluate("h => [...h.querySelectorAll('.flow-controls, .flow-status-row, .era-buttons, "
-                                     ".flow-key')].map(e => e.getBoundingClientRect().toJSON())", holder):
+            plot = figure["plot"]
+            for box in figure["controls"]:
                 assert not boxes_overlap(box, plot, 2), f"{name}: controls overlap figure {i + 1}"
-        assert not errors, f"{name}: {errors}"
-        page.context.close()
+        assert not found.errors, f"{name}: {found.errors}"
 
 
 def luminance(rgb: tuple[int, int, int]) -> float:

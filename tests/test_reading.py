@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from edition import data, essay
+import page_views
 from test_browser import visit, wait_for_figures
 from test_html import toc_pages
 
 pytestmark = pytest.mark.browser
-AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = page_views.AXE
 METRICS = Path(__file__).resolve().parents[1] / "_build" / "reading-metrics.json"
 GAP = 8  # px between stacked notes (notes.js)
 MAX_PUSH = 200  # px: the furthest a shown note sits below its line; crowded notes fold (notes.js)
@@ -263,69 +264,41 @@ def test_a_marker_opens_its_note_on_a_phone_and_it_closes_again(browser, served_
     page.context.close()
 
 
-def test_the_rendered_paragraph_is_the_seed_paragraph_character_for_character(browser, served_book, essay_pages) -> None:
+def test_the_rendered_paragraph_is_the_seed_paragraph_character_for_character(browser, served_book, root, essay_pages) -> None:
     texts = {p.anchor: p.text for p in essay.load().paragraphs}
     seen = 0
+    views = page_views.view(browser, served_book, root, 1440, False)  # one visit per page, shared
     for name in essay_pages:
-        page, _, _ = visit(browser, f"{served_book}/{name}.html", width=1440, height=900)
-        rendered = page.eval_on_selector_all(
-            ".essay-paragraph", "els => els.map(e => [e.id, e.querySelector('.essay-text').textContent,"
-            " e.querySelector('.essay-text').innerText])")
+        views[name].need()
+        rendered = views[name].essay_text  # read on load, before the figures are drawn
         for anchor, content, inner in rendered:
             assert content == texts[anchor], f"{name} {anchor}: the text differs from the seed"
             assert " ".join(inner.split()) == " ".join(texts[anchor].split()), f"{name} {anchor}: shown text differs"
             seen += 1
-        page.context.close()
     assert seen == len(texts)
 
 
-CLS = """
-window.__cls = 0;
-new PerformanceObserver(list => {
-  for (const e of list.getEntries()) { if (!e.hadRecentInput) { window.__cls += e.value; } }
-}).observe({type: 'layout-shift', buffered: true});
-"""
-
-
 @pytest.mark.parametrize("width", [1440, 390])
-def test_no_page_shifts_its_layout_while_loading(browser, served_book, all_pages, width) -> None:
+def test_no_page_shifts_its_layout_while_loading(browser, served_book, root, all_pages, width) -> None:
+    """Every shift without recent input, summed from navigation to figures drawn + 700 ms."""
     worst = {}
+    views = page_views.view(browser, served_book, root, width, False)  # one visit per page, shared
     for name in all_pages:
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        context.add_init_script(CLS)
-        page = context.new_page()
-        page.goto(f"{served_book}/{name}.html", wait_until="load")
-        wait_for_figures(page)
-        page.wait_for_timeout(700)
-        worst[name] = round(page.evaluate("window.__cls"), 4)
-        context.close()
+        views[name].need()
+        worst[name] = views[name].shift_total
     record(f"layout_shift_{width}", worst)
     bad = {k: v for k, v in worst.items() if v > 0.05}
     assert not bad, f"layout shift above 0.05 at {width} px: {bad}"
 
 
 @pytest.mark.parametrize("width", [320, 390])
-def test_no_page_scrolls_sideways_on_a_phone(browser, served_book, all_pages, width) -> None:
+def test_no_page_scrolls_sideways_on_a_phone(browser, served_book, root, all_pages, width) -> None:
+    """Figures drawn, at 800 px high: one visit per page, shared with the figures' phone checks."""
+    views = page_views.view(browser, served_book, root, width, False, page_views.PHONE_HEIGHT)
     for name in all_pages:
-        page, _, _ = visit(browser, f"{served_book}/{name}.html", width=width, height=800)
-        wait_for_figures(page)
-        over = page.evaluate(
-            """() => {
-                const w = document.documentElement.clientWidth;
-                const wide = [...document.querySelectorAll('.bd-article *')].filter(e => {
-                    const r = e.getBoundingClientRect();
-                    if (r.width === 0 || r.right <= w + 1) return false;
-                    for (let p = e.parentElement; p; p = p.parentElement) {
-                        const o = getComputedStyle(p).overflowX;
-                        if (o === 'auto' || o === 'scroll' || o === 'hidden') return false;
-                    }
-                    return true;
-                }).slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
-                return {scroll: document.documentElement.scrollWidth, width: w, wide};
-            }"""
-        )
+        views[name].need()
+        over = views[name].sideways
         assert over["scroll"] <= over["width"], f"{name} at {width} px scrolls sideways: {over}"
-        page.context.close()
 
 
 def test_motion_is_reduced_when_the_reader_asks(browser, served_book) -> None:
@@ -379,25 +352,17 @@ def axe_source() -> str:
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
-def test_axe_finds_no_serious_or_critical_violation_on_any_page(browser, served_book, all_pages, axe_source, dark) -> None:
+def test_axe_finds_no_serious_or_critical_violation_on_any_page(browser, served_book, root, all_pages, axe_source, dark) -> None:
+    """axe-core run in each page at 1440 px once its figures are drawn (+ 700 ms).
+
+    The driver runs axe-core in the page, which the page's Content-Security-Policy does not govern
+    (the page is checked as its readers get it, policy in force). One visit per page, shared.
+    """
     found = {}
+    views = page_views.view(browser, served_book, root, 1440, dark)
     for name in all_pages:
-        # the pages' Content-Security-Policy forbids inline scripts; the test's own axe is let in
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
-        page = context.new_page()
-        if dark:
-            page.add_init_script("localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');")
-        page.goto(f"{served_book}/{name}.html", wait_until="load")
-        wait_for_figures(page)
-        page.wait_for_timeout(300)
-        page.add_script_tag(content=axe_source)
-        violations = page.evaluate(
-            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                 .map(v => `${v.id} (${v.impact}, ${v.nodes.length}): ` + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
-        )
-        if violations:
-            found[name] = violations
-        page.context.close()
+        views[name].need("axe")
+        if views[name].axe:
+            found[name] = views[name].axe
     record(f"axe_serious_or_critical_{'dark' if dark else 'light'}", found)
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
