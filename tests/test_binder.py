@@ -1,9 +1,19 @@
-"""Binder's install sequence in a fresh virtual environment: binder/requirements.txt, then
+"""Binder's install sequence in a virtual environment of its own: binder/requirements.txt, then
 `pip install .` (a normal, non-editable install), then a figure chapter executed with the kernel
-in chapters/, as Binder's JupyterLab starts it. Slow (a full install), so it reuses pip's cache."""
+in chapters/, as Binder's JupyterLab starts it.
+
+The first install into an empty environment is slow (about 180 packages, from pip's cache), so the
+environment is kept in ~/.cache/persian-russian-edition/binder-venv/<digest> (outside the clone,
+as on Binder: an environment inside it would find the clone above the installed package), the
+digest of everything the install reads (the requirement and constraint files, pyproject.toml, the
+Python): a change to any of them gives a new, empty environment. On a kept one the same two commands still run and must
+succeed (pip checks every requirement and reinstalls the edition itself from this clone); the edition is
+uninstalled again afterwards, so each run installs it from the repository as it is then.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -15,6 +25,9 @@ import pytest
 from edition.paths import ROOT
 
 pytestmark = pytest.mark.build
+KEPT = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "persian-russian-edition" / "binder-venv"
+KEEP_MARK = "kept-requirements-in-edition-out"
+READ_BY_INSTALL = ["binder/requirements.txt", "requirements.txt", "constraints.txt", "pyproject.toml"]
 
 EXECUTE = """
 import sys, jupytext, edition, edition.paths
@@ -42,8 +55,7 @@ def test_binder_sequence_installs_and_runs_a_figure_chapter(tmp_path: Path) -> N
         if src.is_file():
             (clone / name.decode()).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, clone / name.decode())
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    venv = binder_venv()
     python = str(venv / "bin" / "python")
     env = {k: v for k, v in os.environ.items() if k not in ("EDITION_ROOT", "VIRTUAL_ENV", "PYTHONPATH")}
 
@@ -54,9 +66,43 @@ def test_binder_sequence_installs_and_runs_a_figure_chapter(tmp_path: Path) -> N
 
     # --no-compile: no bytecode for the ~180 packages up front (most of the install's time); what
     # the chapter imports is compiled when imported, as it would be from a wheel installed so
-    step(python, "-m", "pip", "install", "--quiet", "--no-compile", "-r", "binder/requirements.txt")
-    step(python, "-m", "pip", "install", "--quiet", "--no-compile", ".")
-    out = step(python, "-c", EXECUTE, str(clone), cwd=clone / "chapters")
+    installed = False
+    try:
+        step(python, "-m", "pip", "install", "--quiet", "--no-compile", "-r", "binder/requirements.txt")
+        installed = True
+        step(python, "-m", "pip", "install", "--quiet", "--no-compile", ".")
+        out = step(python, "-c", EXECUTE, str(clone), cwd=clone / "chapters")
+        after_run(python, env, clone, tmp_path, out)
+    finally:
+        # kept only with its requirements in and the edition out: the next run installs the edition
+        # again, from the repository as it is then (a run stopped before this leaves no mark: the
+        # next one starts from an empty environment)
+        removed = subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "persian-russian-edition"],
+                                 env=env, capture_output=True)
+        if installed and removed.returncode == 0:
+            (venv / KEEP_MARK).touch()
+
+
+def binder_venv() -> Path:
+    """The environment for this digest of the install's inputs: kept from an earlier run if complete, else new."""
+    digest = hashlib.sha256(f"{sys.version}\0{sys.executable}\0".encode())
+    for name in READ_BY_INSTALL:
+        digest.update(name.encode() + b"\0" + (ROOT / name).read_bytes() + b"\0")
+    venv = KEPT / digest.hexdigest()[:16]
+    assert ROOT not in venv.parents, f"{venv} is inside the clone: the installed edition would find it there"
+    if KEPT.is_dir():
+        for old in KEPT.iterdir():
+            if old != venv:
+                shutil.rmtree(old, ignore_errors=True)
+    if (venv / KEEP_MARK).is_file():
+        (venv / KEEP_MARK).unlink()  # in use: kept again only if this run ends as it should
+    else:  # new, or left by a run that did not finish: start empty
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    return venv
+
+
+def after_run(python: str, env: dict[str, str], clone: Path, tmp_path: Path, out: str) -> None:
     assert "plotly figures: 2" in out
     # outside a clone, the package says what it needs
     outside = subprocess.run([python, "-c", "import edition.paths"], cwd=tmp_path, env=env, capture_output=True,
