@@ -32,6 +32,19 @@ LAYOUT = """() => [...document.body.querySelectorAll('*')].map(e => {
 })"""
 
 
+def settled_layout(tab, tries: int = 25):
+    """The page's boxes once they stop moving: the theme slides its page-contents sidebar away
+    after load, at a speed that depends on the machine, so one fixed wait compares two moments."""
+    before = tab.evaluate(LAYOUT)
+    for _ in range(tries):
+        tab.wait_for_timeout(200)
+        now = tab.evaluate(LAYOUT)
+        if now == before:
+            return now
+        before = now
+    raise AssertionError("the page's layout kept changing for 5 s after load")
+
+
 def test_indentation_would_change_nothing_on_the_page(browser, built_html: Path, tmp_path: Path) -> None:
     """The map page as built and with every line indented again (what compact removes) lay out the
     same: every element in the same place at the same size, the same text, at 1280 and 390 px."""
@@ -53,9 +66,9 @@ def test_indentation_would_change_nothing_on_the_page(browser, built_html: Path,
             tab = context.new_page()
             tab.goto((site / "chapters" / name).as_uri(), wait_until="load")
             tab.evaluate("document.querySelectorAll('.edition-plotly').forEach(h => h.remove())")  # drawn apart
-            tab.wait_for_timeout(300)
-            seen.append((tab.evaluate(LAYOUT), tab.evaluate("document.body.innerText")))
+            seen.append((settled_layout(tab), tab.evaluate("document.body.innerText")))
             tab.close()
         context.close()
         assert len(seen[0][0]) > 1000
+        diff = [(i, a, b) for i, (a, b) in enumerate(zip(seen[0][0], seen[1][0])) if a != b]
         assert seen[0] == seen[1], f"{width} px: the indentation moved something"

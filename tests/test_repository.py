@@ -22,11 +22,11 @@ HTTP_ONLY = {
     host: "seen only over http in the copies consulted (archive, legacy or mirror page); https not confirmed offline"
     for host in [
         "acronym.org.uk", "alwasatnews.com", "articles.chicagotribune.com", "articles.latimes.com", "austindailyherald.com",
-        "businessweek.com", "country-data.com", "country-studies.com", "digitaljournal.com", "ed.mdict.net",
+        "businessweek.com", "covid-19.chinadaily.com.cn", "country-data.com", "country-studies.com", "digitaljournal.com", "ed.mdict.net",
         "en.cncnews.cn", "en.imam-khomeini.ir", "en.kremlin.ru", "en.peacereporter.net", "en.people.cn",
         "en.special.kremlin.ru", "eng.kavkaz-uzel.eu", "exaronews.com", "fouman.com", "ifs.tuwien.ac.at",
         "ilmessaggero.it", "lubbockonline.com", "mideastweb.org", "oldtmt.vedomosti.ru",
-        "reference.allrefer.com", "syriatimes.sy", "tass.com", "theledger.com",
+        "reference.allrefer.com", "syriatimes.sy", "tass.com", "theguardian.com", "theledger.com",
     ]
 }
 # Query keys that look like tracking but are part of an article's address on that host, each with its reason.
