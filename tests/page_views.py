@@ -78,17 +78,24 @@ AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})
      .map(v => `${v.id} (${v.impact}, ${v.nodes.length}): ` + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
 
 
-def visit(browser, url: str, width: int = 1280, height: int = 900, dark: bool = False):
-    """Open url; return (page, console errors, hosts requested other than the local server)."""
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
+def watch(page, url: str, inline: tuple[str, ...] = ("data:",)) -> tuple[list[str], list[str]]:
+    """Collect a page's console errors and uncaught exceptions, and every request to a host other
+    than url's (addresses starting with one of `inline` are not requests to a host)."""
     errors: list[str] = []
     foreign: list[str] = []
     local = urlparse(url).netloc
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("request", lambda req: foreign.append(req.url)
-            if urlparse(req.url).netloc not in (local, "") and not req.url.startswith("data:") else None)
+            if urlparse(req.url).netloc not in (local, "") and not req.url.startswith(inline) else None)
+    return errors, foreign
+
+
+def visit(browser, url: str, width: int = 1280, height: int = 900, dark: bool = False):
+    """Open url; return (page, console errors, hosts requested other than the local server)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors, foreign = watch(page, url)
     if dark:
         page.add_init_script(THEME_INIT)
     page.add_init_script(CLS_OBSERVER)

@@ -18,11 +18,11 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from edition.paths import ROOT
+from page_views import watch
 
 pytestmark = pytest.mark.browser
 FIGURE_CHAPTERS = ["01-shifting-middle-east", "02-tehrans-calculus", "04-role-reversal", "06-what-comes-next",
@@ -74,13 +74,7 @@ def lab(tmp_path_factory):
 def open_lab(browser, url: str, token: str, path: str):
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
-    errors: list[str] = []
-    foreign: list[str] = []
-    local = urlparse(url).netloc
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("request", lambda req: foreign.append(req.url)
-            if urlparse(req.url).netloc not in (local, "") and not req.url.startswith(("data:", "blob:")) else None)
+    errors, foreign = watch(page, url, inline=("data:", "blob:"))
     # a workspace of its own, so JupyterLab does not restore the tabs another test left open
     workspace = "t-" + path.replace("/", "-").replace(".", "-")
     page.goto(f"{url}/lab/workspaces/{workspace}/tree/{path}?token={token}", wait_until="domcontentloaded")

@@ -11,12 +11,11 @@ looks the same. Runs before the Content-Security-Policy step, which hashes the p
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
-from edition.sphinxext.csp import pages
+from edition.sphinxext.csp import rewrite_pages
 
 KEPT_RE = re.compile(r"(<(pre|textarea|code|script|style)\b.*?</\2\s*>)", re.S | re.I)
 INDENT_RE = re.compile(r"[ \t]*\n[ \t\n]*")
@@ -35,14 +34,7 @@ def compact(html: str) -> str:
 
 
 def compact_pages(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    outdir = Path(app.outdir)
-    for path in pages(outdir):
-        html = path.read_text(encoding="utf-8")
-        compacted = compact(html)
-        if compacted != html:  # a page carried over from the last build is already compact
-            path.write_text(compacted, encoding="utf-8")
+    rewrite_pages(app, exception, lambda html, _name: compact(html))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -103,15 +103,21 @@ def pages(outdir: Path) -> list[Path]:
             if not (set(p.relative_to(outdir).parts[:-1]) & SKIP_DIRS)]
 
 
-def add_policies(app: Sphinx, exception: Exception | None) -> None:
+def rewrite_pages(app: Sphinx, exception: Exception | None, transform) -> None:
+    """After a successful HTML build, pass each page through transform(html, relative path); a page
+    the transform leaves as it was (one carried over from the last build) keeps its file."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
     for path in pages(outdir):
         html = path.read_text(encoding="utf-8")
-        secured = secure_page(html, str(path.relative_to(outdir)))
-        if secured != html:  # a page carried over unchanged from the last build keeps its file
-            path.write_text(secured, encoding="utf-8")
+        changed = transform(html, str(path.relative_to(outdir)))
+        if changed != html:
+            path.write_text(changed, encoding="utf-8")
+
+
+def add_policies(app: Sphinx, exception: Exception | None) -> None:
+    rewrite_pages(app, exception, secure_page)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
