@@ -10,7 +10,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
-from edition import essay, validated
+from edition import check
 from edition.paths import STATIC_DIR
 from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel, pagemeta
 from edition.sphinxext import atomic_output, csp, inputs, markup_fixes, notebook_downloads, page_assets, plotly_output
@@ -18,22 +18,11 @@ from edition.sphinxext import compact_html, htmlnodes, icon_fonts, markup_nodes,
 
 
 def check_inputs(app: Sphinx, config: Config) -> None:
-    """Refuse to build from an altered seed or from invalid data.
-
-    Data that passed a validation unchanged is not validated again, and the validator (pandas,
-    frictionless) is then not even loaded; any change validates in full.
-    """
+    """Refuse to build from an altered seed or from invalid data (edition.check.verify: data that
+    passed a validation unchanged is not validated again; any change validates in full)."""
     try:
-        essay.load()
-    except essay.SeedError as err:
-        raise ConfigError(str(err)) from err
-    if validated.known_valid():
-        return
-    from edition import data
-
-    try:
-        data.validate()
-    except data.DataError as err:
+        check.verify()
+    except check.CheckFailed as err:
         raise ConfigError(str(err)) from err
 
 

@@ -67,33 +67,37 @@
   }
 
   // ---- wide screens: one button per crowded paragraph for the notes that fold ----
-  function foldFor(para, folds) {
+  // A paragraph's fold is made when its first note would sit too far down: the button goes where
+  // that note would have gone (top), and the paragraph's later notes start below it.
+  function foldOf(para, folds) {
     for (var i = 0; i < folds.length; i++) { if (folds[i].para === para) { return folds[i]; } }
+    return null;
+  }
+  function makeFold(para, top) {
     var button = para.querySelector(".essay-notes-fold");
     if (!button) {
       button = document.createElement("button");
       button.type = "button";
       button.className = "essay-notes-fold";
-      var box = para.querySelector(".essay-notes");
-      (box || para).appendChild(button);
+      (para.querySelector(".essay-notes") || para).appendChild(button);
     }
     button.hidden = false;
-    var fold = { para: para, button: button, folded: [], hidden: [], placed: false, top: 0,
-                 height: button.offsetHeight || 24 };
-    folds.push(fold);
-    return fold;
+    return { para: para, button: button, folded: [], top: top, height: button.offsetHeight || 24 };
   }
-  function showFold(fold, origin) {
-    var button = fold.button;
-    if (!fold.placed) { button.hidden = true; return; }
-    var opened = fold.para.classList.contains("edition-notes-open");
-    var list = opened ? fold.hidden : fold.folded;
-    var n = list.length, para = fold.para.id.replace(/^essay-p/, "");
-    // the visible words are the button's name (no aria-label that could say something else)
-    button.textContent = opened ? "Fold notes on \u00b6" + para + " again"
-                                : "Show " + n + " more note" + (n === 1 ? "" : "s") + " on \u00b6" + para;
-    button.setAttribute("aria-expanded", opened ? "true" : "false");
-    button.style.top = Math.round(fold.top - origin) + "px";
+  function showFolds(folds, origin) {
+    document.querySelectorAll(".essay-notes-fold").forEach(function (button) {
+      button.hidden = !folds.some(function (fold) { return fold.button === button; });
+    });
+    folds.forEach(function (fold) {
+      var button = fold.button;
+      var opened = fold.para.classList.contains("edition-notes-open");
+      var n = fold.folded.length, para = fold.para.id.replace(/^essay-p/, "");
+      // the visible words are the button's name (no aria-label that could say something else)
+      button.textContent = opened ? "Fold notes on \u00b6" + para + " again"
+                                  : "Show " + n + " more note" + (n === 1 ? "" : "s") + " on \u00b6" + para;
+      button.setAttribute("aria-expanded", opened ? "true" : "false");
+      button.style.top = Math.round(fold.top - origin) + "px";
+    });
   }
 
   function place() {
@@ -102,7 +106,7 @@
       notes.forEach(function (n) {
         n.style.top = ""; n.style.removeProperty("--note-clamp"); n.classList.remove("is-clamped", "is-folded");
       });
-      document.querySelectorAll(".essay-notes-fold").forEach(function (b) { b.hidden = true; });
+      showFolds([], 0);
       root.classList.add("edition-notes-placed");
       return;
     }
@@ -139,12 +143,12 @@
       blocked.forEach(function (o) {
         if (top < o.bottom + GAP && top + it.full + GAP > o.top) { top = o.bottom + GAP; }
       });
-      var fold = para ? foldFor(para, folds) : null;
-      if (fold && top - it.anchor > MAX_PUSH) {
-        if (!fold.placed) {
-          fold.placed = true;
-          fold.top = top;
-          top += fold.height + GAP;
+      if (para && top - it.anchor > MAX_PUSH) {
+        var fold = foldOf(para, folds);
+        if (!fold) {
+          fold = makeFold(para, top);
+          folds.push(fold);
+          top += fold.height + GAP; // the button takes this place; the note goes below it
           floor = top;
         }
         if (!opened) {
@@ -156,7 +160,6 @@
           fold.folded.push(it.note);
           return;
         }
-        fold.hidden.push(it.note);
       }
       var next = i + 1 < items.length ? items[i + 1].anchor : Infinity;
       var lines = Math.max(1, Math.round((it.full - it.pad) / it.line));
@@ -175,7 +178,7 @@
       it.note.classList.toggle("is-folded", !!it.folded);
       if (it.folded) { lowest = Math.max(lowest, it.top + it.full + GAP); }
     });
-    folds.forEach(function (fold) { showFold(fold, items[0].origin); });
+    showFolds(folds, items[0].origin);
     // the page grows, if it must, so that the last note does not run into the footer
     var article = document.querySelector(".bd-article");
     if (article) {
