@@ -92,10 +92,6 @@ def source_list(intro: str, note: str, entries: Sequence[Any], list_id: str | No
     }
 
 
-def is_empty(cell: Sequence[Any]) -> bool:
-    return all(isinstance(piece, str) and piece == "" for piece in cell)
-
-
 def plain(cell: Sequence[Any]) -> str:
     """A cell's text as a reader reads it (no markup)."""
     out = []
@@ -199,7 +195,7 @@ def environment() -> jinja2.Environment:
     """The template layer: autoescaping always on, an undefined name an error."""
     env = jinja2.Environment(loader=jinja2.DictLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
-    env.globals.update(empty=is_empty, bibliography=NOTEBOOK_BIBLIOGRAPHY, see_text=SEE_TEXT)
+    env.globals.update(bibliography=NOTEBOOK_BIBLIOGRAPHY, see_text=SEE_TEXT)
     return env
 
 
