@@ -157,3 +157,17 @@ def test_every_top_level_requirement_is_pinned_exactly(root: Path) -> None:
         if not line or line.startswith("#") or line.startswith("-"):
             continue
         assert re.match(r"^[A-Za-z0-9_.\-\[\]]+==[0-9][^ ]*$", line), line
+
+
+def test_the_repository_tracks_no_symbolic_links(root: Path) -> None:
+    """A clean clone gets real files only: a tracked link (a worktree's borrowed .venv, once) points
+    into the machine it was made on, and on another it dangles or loops."""
+    listed = subprocess.run(["git", "-C", str(root), "ls-files", "-s"], capture_output=True, text=True, check=True).stdout
+    links = [line.split("\t", 1)[1] for line in listed.splitlines() if line.startswith("120000 ")]
+    assert not links, f"tracked symbolic links: {links}"
+
+
+def test_the_ignore_rules_keep_an_environment_out_whether_folder_or_link(root: Path) -> None:
+    for name in (".venv", ".venv/bin/python"):
+        ignored = subprocess.run(["git", "-C", str(root), "check-ignore", "--no-index", "-q", name])
+        assert ignored.returncode == 0, f"{name} is not ignored by .gitignore"
