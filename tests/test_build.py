@@ -27,13 +27,19 @@ def build(book: Path) -> subprocess.CompletedProcess:
 
 
 def book_copy(root: Path, tmp_path: Path, **config: object) -> Path:
-    """A copy of the repository with sphinx config overrides and the main execution cache."""
+    """A copy of the repository with sphinx config overrides and a copy of the main build's
+    execution cache (a build of the copy may drop or add records: never in the main cache)."""
+    main_cache = root / "_build" / ".jupyter_cache"
+    if not main_cache.is_dir():
+        pytest.fail(f"no execution cache at {main_cache}: run `make book` (or `make test`) first")
     book = tmp_path / "book"
     shutil.copytree(root, book, ignore=COPY_IGNORE)
+    cache = tmp_path / "jupyter_cache"
+    shutil.copytree(main_cache, cache)
     cfg_path = book / "_config.yml"
     cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
     cfg["sphinx"]["config"].update(config)
-    cfg["execute"]["cache"] = str(root / "_build" / ".jupyter_cache")
+    cfg["execute"]["cache"] = str(cache)
     cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return book
 

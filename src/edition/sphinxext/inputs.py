@@ -174,9 +174,23 @@ def record_is_current(app: Sphinx, record: dict[str, Any] | None, code: str,
     return True
 
 
+def document_of(uri: str, sources: dict[str, str]) -> str | None:
+    """The document a cache record was made from, wherever the book then was: the one whose source,
+    by its path within the book, ends the record's path (the longest that does)."""
+    parts = Path(uri).parts
+    for start in range(len(parts)):
+        doc = sources.get("/".join(parts[start:]))
+        if doc is not None:
+            return doc
+    return None
+
+
 def on_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
                     removed: set[str]) -> list[str]:
     """Drop the execution records of chapters whose inputs changed, or whose inputs are unknown.
+
+    A record belongs to the chapter at the same path within the book, wherever the book was when it
+    was made (a cache restored into another checkout, or copied with the book, stays valid).
 
     A record with nothing beside it saying what its execution read (a cache made before these
     records were kept, or by another build) cannot be trusted: it is dropped and the chapter
@@ -192,10 +206,11 @@ def on_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed
     code = code_digest()
     seen: dict[str, str | None] = {}
     cache = get_cache(cache_dir)
-    docs = {Path(env.doc2path(doc)).resolve(): doc for doc in env.found_docs}
+    sources = {Path(env.doc2path(doc)).resolve().relative_to(Path(app.srcdir).resolve()).as_posix(): doc
+               for doc in env.found_docs}
     stale: set[str] = set()
     for cached in cache.list_cache_records():
-        doc = docs.get(Path(cached.uri).resolve())
+        doc = document_of(cached.uri, sources)
         if doc is None or not record_is_current(app, load_record(app, doc), code, seen):
             cache.remove_cache(cached.pk)
             if doc is not None:
