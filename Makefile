@@ -44,10 +44,10 @@ $(JS_DEPS): tests/js/package.json tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund
 	touch $@
 
-# Two pytest workers (CI has 2 cores): the book builds in tests/test_build.py and the browser
-# tests run side by side; every test that uses the shared browser runs in one worker (conftest.py).
+# Two pytest workers (CI has 2 cores), handed work units by tests/conftest.py: the desktop and the
+# phone page visits side by side, then the book builds, JupyterLab and the rest.
 test: book pdf $(JS_DEPS)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2
 
 # The print edition, printed by Debian's headless Chromium from the built HTML.
 pdf: $(STAMP)

@@ -100,17 +100,94 @@ def _uses_browser(item) -> bool:
     return "browser" in getattr(item, "fixturenames", ())
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run first and together: under pytest-xdist (make test) in one worker, on one browser.
+# --- Work units for the two pytest workers (make test runs pytest -n 2) ------------------------
+# The browser tests that read the shared page visits (tests/page_views.py) must run where those
+# visits are kept, in one process: the desktop views' readers form one work unit and the phone
+# views' another, so the two workers visit the pages side by side and no page is visited twice
+# for the same view. JupyterLab's tests share one server (one unit); the other browser tests open
+# their own pages and form one unit, so a worker starts its browser once for them. Every other
+# test is a unit of its own. Units are handed out in this order (each worker takes the next as it
+# runs dry): the views, the book builds (the longest tests), JupyterLab, the other browser tests,
+# then the rest.
+UNITS = ("views-desktop", "views-phone", "build", "lab", "browser")
+PHONE = 1024  # a view narrower than this is a phone's
 
-    The browser tests are one work unit, about half the suite's time. Put first, they start at once
-    on one worker while the other takes the rest, book builds (the longest tests) first; put last,
-    they would start only when every other test had been handed out, and run alone.
+
+def _unit(item) -> str | None:
+    fixtures = getattr(item, "fixturenames", ())
+    if "lab" in fixtures:
+        return "lab"
+    if item.get_closest_marker("build") is not None:
+        return None  # each build its own unit, ordered first among the free ones
+    if "browser" not in fixtures:
+        return None
+    reads_views = item.get_closest_marker("views") is not None
+    width = getattr(item, "callspec", None) and item.callspec.params.get("width")
+    if reads_views:
+        return "views-phone" if width and width < PHONE else "views-desktop"
+    return "browser"
+
+
+def _rank(item) -> int:
+    unit = _unit(item)
+    if unit is not None:
+        return UNITS.index(unit) if unit != "browser" else UNITS.index("browser")
+    return UNITS.index("build") if item.get_closest_marker("build") is not None else len(UNITS)
+
+
+GROUPS_ENV = "EDITION_TEST_UNITS"  # where the workers write each test's unit for the scheduler
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and config.pluginmanager.hasplugin("xdist"):
+        import tempfile
+
+        fd, path = tempfile.mkstemp(prefix="edition-test-units-", suffix=".json")
+        os.close(fd)
+        os.environ[GROUPS_ENV] = path  # the workers, started after this, inherit it
+        config._edition_units = path
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    path = getattr(config, "_edition_units", None)
+    if path:
+        Path(path).unlink(missing_ok=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order the tests by unit (above); under xdist, tell the scheduler each test's unit."""
+    items.sort(key=_rank)  # stable: within a unit, the files' own order
+    if hasattr(config, "workerinput") and os.environ.get(GROUPS_ENV):
+        units = {item.nodeid: _unit(item) for item in items if _unit(item)}
+        target = Path(os.environ[GROUPS_ENV])
+        temporary = target.with_name(f"{target.name}.{config.workerinput['workerid']}")
+        temporary.write_text(json.dumps(units), encoding="utf-8")
+        os.replace(temporary, target)  # whole, whichever worker writes last: they collect the same tests
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """xdist's scope scheduling, the scope being each test's unit (above), in collection order.
+
+    (xdist's own `--dist loadgroup` reads the xdist_group mark from a suffix it adds to each test's
+    id, which pytest 9.2 no longer keeps: pytest-dev/pytest-xdist#1386.)
     """
-    items.sort(key=lambda item: (not _uses_browser(item), item.get_closest_marker("build") is None))  # stable
-    for item in items:
-        if _uses_browser(item):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None  # xdist's own (--dist each, loadfile ...)
+    from xdist.scheduler import LoadScopeScheduling
+
+    class UnitScheduling(LoadScopeScheduling):
+        def schedule(self) -> None:
+            if self.collection is None:  # the first call, once every worker has collected
+                path = os.environ.get(GROUPS_ENV)
+                self._units = json.loads(Path(path).read_text(encoding="utf-8") or "{}") if path else {}
+            super().schedule()
+
+        def _split_scope(self, nodeid: str) -> str:
+            return self._units.get(nodeid) or nodeid
+
+    config.option.loadscopereorder = False  # keep the order above, not the largest unit first
+    return UnitScheduling(config, log)
 
 
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:

@@ -1,15 +1,20 @@
 """One visit per page, width and theme, shared by the browser tests that look at the same view.
 
-Several tests look at the same page at the same viewport and theme: the screenshots and their
-layout shift (tests/test_browser.py), the layout shift while loading, axe-core's rules and the
-essay's text (tests/test_reading.py) at 900 px high; sideways scrolling
-(tests/test_reading.py) and the figures' overlaps on a phone (tests/test_figures_browser.py) at
-800 px high. Each used to open every page for itself; now one visit per page and view measures
-what each of them needs, in the order they did (900 px: text on load; figures drawn; 200 ms:
-shift, theme; 700 ms: shift while loading; axe-core; the full-page screenshot
-last, as it resizes the page. 800 px: figures drawn; page width; each figure's texts and
-controls), and each test asserts on what its visits measured, page by page, as before. What is kept is this run's, in this process's memory
-only (the browser tests run in one worker): nothing carries over from one run to the next.
+Most browser tests look at every page as it loads, at one width and theme, and only read what it
+shows: the layout shift and theme (tests/test_browser.py), the essay's text, the shift while loading
+and axe-core's rules (tests/test_reading.py), sideways scrolling, each figure's texts and controls
+on a phone, and the figures' contrast (tests/test_figures_browser.py), the Content-Security-Policy
+(tests/test_csp.py), the figures drawn with their basemap, no console error and no request to
+another host. Each page is opened once per view, all at 900 px high, and the visit measures what the
+view's tests need, in this order: text on load; figures drawn; +200 ms: shift, theme, figures'
+drawing, contrast, page width and figure boxes; +700 ms (the views that measure it): every shift
+summed; axe-core; the policy's violations; a screenshot last. Each test asserts on what the visits
+measured, page by page. What is kept is this run's, in this process's memory only (a view's tests
+run in one worker, conftest.py): nothing carries over from one run to the next.
+
+A screenshot is of the window (the reader's first screen) unless EDITION_FULL_SCREENSHOTS is set,
+as `make screenshots` sets it: a full-page screenshot of a long page resizes the window to the whole
+page and draws it again, which costs more than all the rest of a visit and tests nothing more.
 
 A step that fails (a page that does not load, a figure never drawn, axe-core stopping) is kept as
 that page's failure and fails every test that needs the step, naming the page, width and theme.
@@ -17,6 +22,7 @@ that page's failure and fails every test that needs the step, naming the page, w
 
 from __future__ import annotations
 
+import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,15 +34,24 @@ from edition.paths import ROOT, toc_pages
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 HEIGHT = 900
-PHONE_HEIGHT = 800  # the sideways-scrolling and figure-overlap views
-# the views shared (width, theme, height), and the pages each visits beyond the table of contents'
-# (the layout shift, axe and sideways tests look at search and the index too; screenshots are of
-# the table of contents' pages)
-EXTRA_PAGES = {(1440, False, HEIGHT): ["search", "genindex"], (390, False, HEIGHT): ["search", "genindex"],
-               (1440, True, HEIGHT): ["search", "genindex"], (390, True, HEIGHT): [],
-               (390, False, PHONE_HEIGHT): ["search", "genindex"], (320, False, PHONE_HEIGHT): ["search", "genindex"]}
-AXE_WIDTH = 1440  # axe-core runs at the desktop width, in both themes
-DETAIL_VIEW = (1440, False)  # the essay's text: the desktop, light
+FULL_SCREENSHOTS = "EDITION_FULL_SCREENSHOTS"  # set: full-page screenshots (make screenshots)
+# The views (width, dark), the pages each visits beyond the table of contents', and what each
+# measures beyond what every visit reads (figures drawn, shift, theme, errors, foreign requests,
+# policy violations, dialogs, a screenshot of each table-of-contents page):
+#   text      the essay's paragraphs as rendered, on load
+#   settled   every shift summed at figures drawn + 700 ms
+#   axe       axe-core's serious and critical violations
+#   drawing   each figure's SVG and the map's land layer
+#   contrast  each figure's texts and controls with their colours
+#   phone     sideways scrolling, the page's width and each figure's text and control boxes
+VIEWS = {
+    (1440, False): (["search", "genindex"], {"text", "settled", "axe", "drawing", "contrast"}),
+    (1440, True): (["search", "genindex"], {"axe", "contrast"}),
+    (390, False): (["search", "genindex"], {"settled", "phone"}),
+    (390, True): ([], set()),
+    (320, False): (["search", "genindex"], {"phone"}),
+}
+DRAWING_VIEW = (1440, False)
 
 THEME_INIT = "localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');"
 # every shift without recent input, summed (the reading tests' measure; CLS_OBSERVER keeps the entries
@@ -46,6 +61,12 @@ window.__cls = 0;
 new PerformanceObserver(list => {
   for (const e of list.getEntries()) { if (!e.hadRecentInput) { window.__cls += e.value; } }
 }).observe({type: 'layout-shift', buffered: true});
+"""
+# the Content-Security-Policy's violations, as the page reports them
+POLICY_WATCH = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', e =>
+  window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sample || '')));
 """
 ESSAY_TEXT = ("els => els.map(e => [e.id, e.querySelector('.essay-text').textContent,"
               " e.querySelector('.essay-text').innerText])")
@@ -73,6 +94,36 @@ FIGURE_BOXES = """() => [...document.querySelectorAll('.edition-plotly')].map(h 
     plot: h.querySelector('.js-plotly-plot').getBoundingClientRect().toJSON(),
     controls: [...h.querySelectorAll('.flow-controls, .flow-status-row, .era-buttons, .flow-key')]
       .map(e => e.getBoundingClientRect().toJSON())}))"""
+# each figure: how many SVG roots it drew, and for each map the length of its land layer's path
+FIGURE_DRAWING = """() => [...document.querySelectorAll('.edition-plotly')].map(h => ({
+    svgs: h.querySelectorAll('svg.main-svg').length,
+    maps: [...h.querySelectorAll('.geo')].map(g => {
+        const land = g.querySelectorAll('.layer.land path');
+        return land.length ? (land[0].getAttribute('d') || '').length : -1; })}))"""
+# each figure's text and controls: [text, its colour, the colour behind it] (rgb triples)
+PARSE_COLOR = """c => { const m = c.match(/rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*([\\d.]+)/); return m ? [+m[1], +m[2], +m[3]] : null; }"""
+FIGURE_COLOURS = f"""() => {{
+    const parse = {PARSE_COLOR};
+    const page = parse(getComputedStyle(document.body).backgroundColor);
+    const out = [];
+    document.querySelectorAll('.edition-plotly').forEach(h => {{
+        const gd = h.querySelector('.js-plotly-plot');
+        const land = gd._fullLayout.geo ? parse(gd._fullLayout.geo.landcolor) : null;
+        h.querySelectorAll('svg.main-svg text').forEach(t => {{
+            if (t.closest('.hoverlayer') || !t.textContent.trim()) return;
+            const fill = parse(getComputedStyle(t).fill);
+            out.push([t.textContent.slice(0, 30), fill, t.closest('.geo') && land ? land : page]);
+        }});
+        h.querySelectorAll('.flow-choice, .flow-button, .flow-status, .flow-key li, select, output, label')
+          .forEach(e => {{
+            const bg = parse(getComputedStyle(e).backgroundColor);
+            const alpha = (getComputedStyle(e).backgroundColor.match(/rgba\\(.*,\\s*([\\d.]+)\\)$/) || [0, 1])[1];
+            out.push([e.textContent.trim().slice(0, 30), parse(getComputedStyle(e).color),
+                      bg && +alpha > 0.5 ? bg : page]);
+        }});
+    }});
+    return out;
+}}"""
 AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
      .filter(v => v.impact === 'serious' || v.impact === 'critical')
      .map(v => `${v.id} (${v.impact}, ${v.nodes.length}): ` + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
@@ -129,20 +180,24 @@ class PageView:
     essay_text: list | None = None       # [id, textContent, innerText] of each essay paragraph, on load
     shift: float | None = None           # CLS_OF_PAGE, figures drawn + 200 ms
     theme: str | None = None
+    drawing: list | None = None          # FIGURE_DRAWING, figures drawn + 200 ms
+    colours: list | None = None          # FIGURE_COLOURS, figures drawn + 200 ms
+    sideways: dict | None = None         # SIDEWAYS, figures drawn + 200 ms
+    overflow: float | None = None        # scrollWidth - innerWidth, figures drawn + 200 ms
+    figure_boxes: list | None = None     # FIGURE_BOXES, figures drawn + 200 ms
     shift_total: float | None = None     # every shift summed, figures drawn + 700 ms
     axe: list[str] | None = None         # serious or critical violations
+    violations: list[str] | None = None  # the policy's, after everything above
     screenshot: Path | None = None
-    sideways: dict | None = None         # SIDEWAYS, figures drawn (800 px high)
-    overflow: float | None = None        # scrollWidth - innerWidth, figures drawn (800 px high)
-    figure_boxes: list | None = None     # FIGURE_BOXES, figures drawn (800 px high)
     height: int = HEIGHT
-    errors: list[str] = field(default_factory=list)  # console errors until the last reading (before axe-core)
+    errors: list[str] = field(default_factory=list)   # console errors until the policy was read
+    foreign: list[str] = field(default_factory=list)  # requests to another host, until then
+    dialogs: list[str] = field(default_factory=list)  # alert, confirm or prompt opened, until then
     failed: dict[str, str] = field(default_factory=dict)  # step -> what went wrong
 
     @property
     def where(self) -> str:
-        high = "" if self.height == HEIGHT else f" by {self.height}"
-        return f"{self.name} at {self.width}{high} px, {'dark' if self.dark else 'light'}"
+        return f"{self.name} at {self.width} px, {'dark' if self.dark else 'light'}"
 
     def need(self, *steps: str) -> None:
         """Fail the calling test if the page could not be opened or a step it needs failed."""
@@ -153,18 +208,18 @@ class PageView:
                 pytest.fail(f"{self.where}: {step} failed: {self.failed[step]}")
 
 
-_VIEWS: dict[tuple[str, int, bool, int], dict[str, PageView]] = {}
+_VIEWS: dict[tuple[str, int, bool], dict[str, PageView]] = {}
 
 
-def view(browser, base: str, root: Path, width: int, dark: bool, height: int = HEIGHT) -> dict[str, PageView]:
+def view(browser, base: str, root: Path, width: int, dark: bool) -> dict[str, PageView]:
     """Every page of one view, each visited once in this run (the first test to ask visits them)."""
-    key = (base, width, dark, height)
+    key = (base, width, dark)
     if key not in _VIEWS:
+        extra, measures = VIEWS[(width, dark)]
         pages = toc_pages(root)
         shots = set(pages)
-        visit_once = _visit_once if height == HEIGHT else _visit_phone
-        _VIEWS[key] = {name: visit_once(browser, base, name, width, dark, screenshot=name in shots)
-                       for name in pages + EXTRA_PAGES[(width, dark, height)]}
+        _VIEWS[key] = {name: _visit_once(browser, base, name, width, dark, measures, screenshot=name in shots)
+                       for name in pages + extra}
     return _VIEWS[key]
 
 
@@ -172,26 +227,35 @@ def _failure(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()[-2000:]
 
 
-def _visit_once(browser, base: str, name: str, width: int, dark: bool, screenshot: bool) -> PageView:
+def _visit_once(browser, base: str, name: str, width: int, dark: bool, measures: set[str],
+                screenshot: bool) -> PageView:
     found = PageView(name, width, dark)
     context = None
     try:
         try:
-            page, errors = _open(browser, f"{base}/{name}.html", width, dark)
+            page, errors, foreign, dialogs = _open(browser, f"{base}/{name}.html", width, dark)
             context = page.context
-            if (width, dark) == DETAIL_VIEW:
+            if "text" in measures:
                 found.essay_text = page.eval_on_selector_all(".essay-paragraph", ESSAY_TEXT)
             wait_for_figures(page)
             page.wait_for_timeout(200)
             found.shift = page.evaluate(CLS_OF_PAGE)
             found.theme = page.evaluate("document.documentElement.dataset.theme")
-            found.errors = list(errors)
-            page.wait_for_timeout(500)
-            found.shift_total = round(page.evaluate("window.__cls"), 4)
+            if "drawing" in measures:
+                found.drawing = page.evaluate(FIGURE_DRAWING)
+            if "contrast" in measures:
+                found.colours = page.evaluate(FIGURE_COLOURS)
+            if "phone" in measures:
+                found.sideways = page.evaluate(SIDEWAYS)
+                found.overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                found.figure_boxes = page.evaluate(FIGURE_BOXES)
+            if "settled" in measures:
+                page.wait_for_timeout(500)
+                found.shift_total = round(page.evaluate("window.__cls"), 4)
         except Exception as exc:  # noqa: BLE001 - kept as the page's failure, raised by each test that needs it
             found.failed["open"] = _failure(exc)
             return found
-        if width == AXE_WIDTH:
+        if "axe" in measures:
             try:
                 if not AXE.is_file():
                     raise FileNotFoundError(f"{AXE} is missing: `make test` installs it (npm ci --prefix tests/js)")
@@ -200,12 +264,18 @@ def _visit_once(browser, base: str, name: str, width: int, dark: bool, screensho
                 found.axe = page.evaluate(AXE_RUN)
             except Exception as exc:  # noqa: BLE001
                 found.failed["axe"] = _failure(exc)
+        try:
+            found.violations = page.evaluate("window.__violations")
+        except Exception as exc:  # noqa: BLE001
+            found.failed["policy"] = _failure(exc)
+        found.errors, found.foreign, found.dialogs = list(errors), list(foreign), list(dialogs)
         if screenshot:
             try:
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 label = "desktop" if width >= 1024 else "phone"
                 target = SCREENSHOTS / f"{name.replace('/', '__')}-{label}-{'dark' if dark else 'light'}.png"
-                page.screenshot(path=str(target), full_page=True, timeout=120_000)  # long pages, loaded machine
+                # a full page resizes the window to the page: long pages, on a loaded machine, take a while
+                page.screenshot(path=str(target), full_page=bool(os.environ.get(FULL_SCREENSHOTS)), timeout=120_000)
                 found.screenshot = target
             except Exception as exc:  # noqa: BLE001
                 found.failed["screenshot"] = _failure(exc)
@@ -215,33 +285,16 @@ def _visit_once(browser, base: str, name: str, width: int, dark: bool, screensho
             context.close()
 
 
-def _visit_phone(browser, base: str, name: str, width: int, dark: bool, screenshot: bool) -> PageView:
-    found = PageView(name, width, dark, height=PHONE_HEIGHT)
-    context = None
-    try:
-        page, errors = _open(browser, f"{base}/{name}.html", width, dark, PHONE_HEIGHT)
-        context = page.context
-        wait_for_figures(page)
-        found.sideways = page.evaluate(SIDEWAYS)
-        found.overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        found.figure_boxes = page.evaluate(FIGURE_BOXES)
-        found.errors = list(errors)
-    except Exception as exc:  # noqa: BLE001 - kept as the page's failure, raised by each test that needs it
-        found.failed["open"] = _failure(exc)
-    finally:
-        if context is not None:
-            context.close()
-    return found
-
-
-def _open(browser, url: str, width: int, dark: bool, height: int = HEIGHT):
-    context = browser.new_context(viewport={"width": width, "height": height})
+def _open(browser, url: str, width: int, dark: bool):
+    """A fresh context (empty cache and storage, as a first visit) with the page's watchers, loaded."""
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT})
     context.add_init_script(CLS_SUM)
+    context.add_init_script(POLICY_WATCH)
     try:
         page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        errors, foreign = watch(page, url)
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         if dark:
             page.add_init_script(THEME_INIT)
         page.add_init_script(CLS_OBSERVER)
@@ -249,4 +302,4 @@ def _open(browser, url: str, width: int, dark: bool, height: int = HEIGHT):
     except BaseException:
         context.close()
         raise
-    return page, errors
+    return page, errors, foreign, dialogs

@@ -10,7 +10,7 @@ from sphinx.errors import ExtensionError
 
 from edition.paths import toc_pages
 from edition.sphinxext import csp
-from test_browser import wait_for_figures
+import page_views
 
 META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" id="edition-csp" content="([^"]+)">')
 
@@ -62,39 +62,32 @@ def test_json_data_blocks_are_not_hashed_as_scripts() -> None:
 
 # ---- in the browser --------------------------------------------------------------------------
 
-WATCH = """
-window.__violations = [];
-document.addEventListener('securitypolicyviolation', e =>
-  window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sample || '')));
-"""
+@pytest.mark.browser
+@pytest.mark.views
+@pytest.mark.parametrize("width, dark", list(page_views.VIEWS),
+                         ids=[f"{w}-{'dark' if d else 'light'}" for w, d in page_views.VIEWS])
+def test_no_page_violates_its_policy_or_opens_a_dialog(browser, served_book, root: Path, built_html: Path,
+                                                       width: int, dark: bool) -> None:
+    """Every page of every view (page_views.py), each figure scrolled to and drawn: plotly.js fetched,
+    the basemap too, axe-core run where the view runs it."""
+    views = page_views.view(browser, served_book, root, width, dark)
+    names = {str(p.relative_to(built_html).with_suffix("")) for p in all_pages(built_html)}
+    assert set(toc_pages(root)) <= set(views) <= names
+    for name, found in views.items():
+        found.need("policy")
+        assert found.violations == [], found.where
+        assert not [e for e in found.errors if "Content Security Policy" in e], found.where
+        assert not found.dialogs, f"{found.where}: dialog {found.dialogs}"
+        # the theme's inline scripts ran (they set the mode before the body is drawn)
+        assert found.theme == ("dark" if dark else "light"), found.where
 
 
 @pytest.mark.browser
-def test_no_page_violates_its_policy_or_opens_a_dialog_and_the_policy_is_enforced(browser, served_book,
-                                                                                 built_html: Path) -> None:
-    names = [str(p.relative_to(built_html).with_suffix("")) for p in all_pages(built_html)]
-    assert set(toc_pages(Path(__file__).resolve().parents[1])) <= set(names)
-    for name in names:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        dialogs: list[str] = []
-        errors: list[str] = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.add_init_script(WATCH)
-        page.goto(f"{served_book}/{name}.html", wait_until="load")
-        wait_for_figures(page)  # each figure scrolled to and drawn: plotly.js fetched, the basemap too
-        page.wait_for_timeout(100)
-        assert page.evaluate("window.__violations") == [], name
-        assert not [e for e in errors if "Content Security Policy" in e], name
-        assert not dialogs, f"{name}: dialog {dialogs}"
-        # the theme's inline scripts ran (they set the mode before the body is drawn)
-        assert page.evaluate("document.documentElement.dataset.theme") in ("light", "dark"), name
-        context.close()
-    # and the policy is live: a script injected into a page is refused
+def test_the_policy_is_enforced(browser, served_book) -> None:
+    """A script injected into a page is refused, and the page reports the violation."""
     context = browser.new_context()
     page = context.new_page()
-    page.add_init_script(WATCH)
+    page.add_init_script(page_views.POLICY_WATCH)
     page.goto(f"{served_book}/index.html", wait_until="load")
     ran = page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';
                                    document.head.appendChild(s); return window.__ran === 1; }""")
@@ -107,7 +100,7 @@ def test_no_page_violates_its_policy_or_opens_a_dialog_and_the_policy_is_enforce
 def test_theme_switch_print_and_full_screen_buttons_still_work(browser, served_book) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.add_init_script(WATCH + "window.print = () => { window.__printed = (window.__printed || 0) + 1; };")
+    page.add_init_script(page_views.POLICY_WATCH + "window.print = () => { window.__printed = (window.__printed || 0) + 1; };")
     page.goto(f"{served_book}/chapters/01-shifting-middle-east.html", wait_until="load")
     root = "document.documentElement.dataset"
     modes = [page.evaluate(f"{root}.mode")]

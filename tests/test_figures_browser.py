@@ -202,10 +202,11 @@ def test_map_labels_do_not_overlap(browser, served_book, width: int) -> None:
     page.context.close()
 
 
+@pytest.mark.views
 @pytest.mark.parametrize("width", [390, 320])
 def test_figure_pages_have_no_overlaps_or_sideways_scroll_on_a_phone(browser, served_book, root, width: int) -> None:
-    """Figures drawn, at 800 px high: one visit per page, shared with the sideways-scrolling test (page_views.py)."""
-    views = page_views.view(browser, served_book, root, width, False, page_views.PHONE_HEIGHT)
+    """Figures drawn: one visit per page, shared with the sideways-scrolling test (page_views.py)."""
+    views = page_views.view(browser, served_book, root, width, False)
     for name in FIGURE_PAGES + TABLE_PAGES:
         found = views[name]
         found.need()
@@ -235,43 +236,18 @@ def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-PARSE_COLOR = """c => { const m = c.match(/rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*([\\d.]+)/); return m ? [+m[1], +m[2], +m[3]] : null; }"""
-
-
+@pytest.mark.views
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
-def test_figure_text_and_controls_have_readable_contrast(browser, served_book, dark: bool) -> None:
+def test_figure_text_and_controls_have_readable_contrast(browser, served_book, root, dark: bool) -> None:
+    """Each figure's texts and controls against what lies behind them, at 1440 px (page_views.py)."""
+    views = page_views.view(browser, served_book, root, 1440, dark)
     for name in FIGURE_PAGES:
-        page, _, _ = visit(browser, f"{served_book}/{name}.html", width=1280, height=900, dark=dark)
-        wait_for_figures(page)
-        found = page.evaluate(
-            f"""() => {{
-                const parse = {PARSE_COLOR};
-                const page = parse(getComputedStyle(document.body).backgroundColor);
-                const out = [];
-                document.querySelectorAll('.edition-plotly').forEach(h => {{
-                    const gd = h.querySelector('.js-plotly-plot');
-                    const land = gd._fullLayout.geo ? parse(gd._fullLayout.geo.landcolor) : null;
-                    h.querySelectorAll('svg.main-svg text').forEach(t => {{
-                        if (t.closest('.hoverlayer') || !t.textContent.trim()) return;
-                        const fill = parse(getComputedStyle(t).fill);
-                        out.push([t.textContent.slice(0, 30), fill, t.closest('.geo') && land ? land : page]);
-                    }});
-                    h.querySelectorAll('.flow-choice, .flow-button, .flow-status, .flow-key li, select, output, label')
-                      .forEach(e => {{
-                        const bg = parse(getComputedStyle(e).backgroundColor);
-                        const alpha = (getComputedStyle(e).backgroundColor.match(/rgba\\(.*,\\s*([\\d.]+)\\)$/) || [0, 1])[1];
-                        out.push([e.textContent.trim().slice(0, 30), parse(getComputedStyle(e).color),
-                                  bg && +alpha > 0.5 ? bg : page]);
-                    }});
-                }});
-                return out;
-            }}"""
-        )
-        assert found, f"{name}: no figure text found"
-        poor = [(text, round(contrast(tuple(fg), tuple(bg)), 2)) for text, fg, bg in found
+        found = views[name]
+        found.need()
+        assert found.colours, f"{found.where}: no figure text found"
+        poor = [(text, round(contrast(tuple(fg), tuple(bg)), 2)) for text, fg, bg in found.colours
                 if fg and bg and contrast(tuple(fg), tuple(bg)) < 4.5]
-        assert not poor, f"{name} ({'dark' if dark else 'light'}): text below 4.5:1: {poor[:6]}"
-        page.context.close()
+        assert not poor, f"{found.where}: text below 4.5:1: {poor[:6]}"
 
 
 def test_dark_map_draws_lakes_as_water_and_markers_light(browser, served_book) -> None:

@@ -264,6 +264,7 @@ def test_a_marker_opens_its_note_on_a_phone_and_it_closes_again(browser, served_
     page.context.close()
 
 
+@pytest.mark.views
 def test_the_rendered_paragraph_is_the_seed_paragraph_character_for_character(browser, served_book, root, essay_pages) -> None:
     texts = {p.anchor: p.text for p in essay.load().paragraphs}
     seen = 0
@@ -278,6 +279,7 @@ def test_the_rendered_paragraph_is_the_seed_paragraph_character_for_character(br
     assert seen == len(texts)
 
 
+@pytest.mark.views
 @pytest.mark.parametrize("width", [1440, 390])
 def test_no_page_shifts_its_layout_while_loading(browser, served_book, root, all_pages, width) -> None:
     """Every shift without recent input, summed from navigation to figures drawn + 700 ms."""
@@ -291,10 +293,11 @@ def test_no_page_shifts_its_layout_while_loading(browser, served_book, root, all
     assert not bad, f"layout shift above 0.05 at {width} px: {bad}"
 
 
+@pytest.mark.views
 @pytest.mark.parametrize("width", [320, 390])
 def test_no_page_scrolls_sideways_on_a_phone(browser, served_book, root, all_pages, width) -> None:
-    """Figures drawn, at 800 px high: one visit per page, shared with the figures' phone checks."""
-    views = page_views.view(browser, served_book, root, width, False, page_views.PHONE_HEIGHT)
+    """Figures drawn: one visit per page, shared with the figures' phone checks (page_views.py)."""
+    views = page_views.view(browser, served_book, root, width, False)
     for name in all_pages:
         views[name].need()
         over = views[name].sideways
@@ -351,6 +354,7 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+@pytest.mark.views
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_axe_finds_no_serious_or_critical_violation_on_any_page(browser, served_book, root, all_pages, axe_source, dark) -> None:
     """axe-core run in each page at 1440 px once its figures are drawn (+ 700 ms).
