@@ -10,11 +10,12 @@ PAPER ?= a4
 # Strict: every warning is an error; keep going to report them all; nitpicky cross-references.
 JB_STRICT := --warningiserror --nitpick --keep-going
 
-.PHONY: help install book test pdf serve lab clean lock linkcheck bench plotly-bundle
+.PHONY: help install book test screenshots pdf serve lab clean lock linkcheck bench plotly-bundle
 
 help:
 	@echo "make book   - create .venv if needed, install, execute and build the HTML book into _build/html"
 	@echo "make test   - everything CI checks: strict build, data validation, tests, browser checks"
+	@echo "make screenshots - full-page screenshots of every page, desktop and phone, light and dark (_build/screenshots)"
 	@echo "make pdf    - the whole book as a PDF in _build/pdf (PAPER=letter for US Letter), linked from every page"
 	@echo "make serve  - serve _build/html on http://localhost:$(PORT)"
 	@echo "make lab    - JupyterLab at the repository root, the chapters opening as notebooks (LAB_PORT, JUPYTER_TOKEN)"
@@ -48,6 +49,11 @@ $(JS_DEPS): tests/js/package.json tests/js/package-lock.json
 # phone page visits side by side, then the book builds, JupyterLab and the rest.
 test: book pdf $(JS_DEPS)
 	$(BIN)/python -m pytest -n 2
+
+# Full-page screenshots, for a person to look over: the screenshot tests with the whole page shot
+# rather than the first screen (tests/page_views.py).
+screenshots: book $(JS_DEPS)
+	EDITION_FULL_SCREENSHOTS=1 $(BIN)/python -m pytest -n 2 tests/test_browser.py -k test_screenshots_of_chapter_pages
 
 # The print edition, printed by Debian's headless Chromium from the built HTML.
 pdf: $(STAMP)
