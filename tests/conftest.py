@@ -190,6 +190,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     return UnitScheduling(config, log)
 
 
+@pytest.hookimpl(trylast=True)  # after the test's fixtures are torn down (one may hold a browser context)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
     if nextitem is None or not _uses_browser(nextitem):
         _SHARED_BROWSER.stop()

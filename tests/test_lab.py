@@ -71,14 +71,33 @@ def lab(tmp_path_factory):
     log.close()
 
 
-def open_lab(browser, url: str, token: str, path: str):
+@pytest.fixture(scope="module")
+def lab_context(browser):
+    """One browser context for JupyterLab's tests: its HTTP cache keeps JupyterLab's scripts, which
+    each test's page would otherwise fetch and compile again. Each test opens its own page, in a
+    workspace of its own; JupyterLab's settings and workspaces live in the server's state folder."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    yield context
+    context.close()
+
+
+def open_lab(context, url: str, token: str, path: str):
     page = context.new_page()
     errors, foreign = watch(page, url, inline=("data:", "blob:"))
     # a workspace of its own, so JupyterLab does not restore the tabs another test left open
     workspace = "t-" + path.replace("/", "-").replace(".", "-")
     page.goto(f"{url}/lab/workspaces/{workspace}/tree/{path}?token={token}", wait_until="domcontentloaded")
-    return context, page, errors, foreign
+    return page, errors, foreign
+
+
+def settle_and_shoot(page, target: Path, shown=None) -> None:
+    """A screenshot once `shown` (a locator scrolled to) is painted: JupyterLab paints scrolled-to
+    cells lazily, so wait until it is visible, then two animation frames."""
+    if shown is not None:
+        shown.scroll_into_view_if_needed()
+        shown.wait_for(state="visible", timeout=20_000)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.screenshot(path=str(target))
 
 
 def current_notebook(page):
@@ -126,11 +145,11 @@ def book_figure_count(built_html: Path, chapter: str) -> int:
 
 
 @pytest.mark.parametrize("chapter", FIGURE_CHAPTERS)
-def test_chapter_runs_as_a_notebook_and_draws_what_the_book_draws(lab, browser, built_html, chapter) -> None:
+def test_chapter_runs_as_a_notebook_and_draws_what_the_book_draws(lab, lab_context, built_html, chapter) -> None:
     url, token, _ = lab
     expected = book_figure_count(built_html, chapter)
     assert expected > 0
-    context, page, errors, foreign = open_lab(browser, url, token, f"chapters/{chapter}.md")
+    page, errors, foreign = open_lab(lab_context, url, token, f"chapters/{chapter}.md")
     try:
         panel = current_notebook(page)
         panel.wait_for(timeout=120_000)
@@ -157,28 +176,24 @@ def test_chapter_runs_as_a_notebook_and_draws_what_the_book_draws(lab, browser, 
         assert not errors, f"{chapter}: console errors: {errors}"
         assert not foreign, f"{chapter}: requests off the machine: {foreign}"
         SHOTS.mkdir(parents=True, exist_ok=True)
-        panel.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
-        page.wait_for_timeout(1500)  # JupyterLab paints scrolled-to cells lazily
-        page.screenshot(path=str(SHOTS / f"{chapter}.png"))
-        panel.locator(".edition-notebook-panel").last.scroll_into_view_if_needed()
-        page.wait_for_timeout(1500)
-        page.screenshot(path=str(SHOTS / f"{chapter}-panel.png"))
+        settle_and_shoot(page, SHOTS / f"{chapter}.png", panel.locator(".js-plotly-plot .main-svg").first)
+        settle_and_shoot(page, SHOTS / f"{chapter}-panel.png", panel.locator(".edition-notebook-panel").last)
         times = json.loads(TIMES.read_text()) if TIMES.is_file() else {}
         times[chapter] = {"book_figures": expected, "lab_figures": drawn, "run_all_seconds": round(seconds, 1)}
         TIMES.write_text(json.dumps(times, indent=1, sort_keys=True))
     finally:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{chapter}-last.png"))
-        context.close()
+        page.close()
 
 
-def test_double_click_opens_a_chapter_as_a_notebook_and_saving_changes_nothing(lab, browser) -> None:
+def test_double_click_opens_a_chapter_as_a_notebook_and_saving_changes_nothing(lab, lab_context) -> None:
     url, token, _ = lab
     chapter = ROOT / "chapters" / "04-role-reversal.md"
     before = chapter.read_bytes()
     status_before = subprocess.run(["git", "status", "--porcelain", "--", "chapters"], cwd=ROOT,
                                    capture_output=True, text=True, check=True).stdout
-    context, page, errors, _ = open_lab(browser, url, token, "chapters")
+    page, errors, _ = open_lab(lab_context, url, token, "chapters")
     try:
         item = page.locator(".jp-DirListing-item", has_text=chapter.name)
         item.wait_for(timeout=120_000)
@@ -193,7 +208,7 @@ def test_double_click_opens_a_chapter_as_a_notebook_and_saving_changes_nothing(l
             ".closest('.lm-DockPanel').querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')", timeout=30_000)
         time.sleep(1)
     finally:
-        context.close()
+        page.close()
     assert chapter.read_bytes() == before, "saving the chapter in JupyterLab changed the file"
     status_after = subprocess.run(["git", "status", "--porcelain", "--", "chapters"], cwd=ROOT,
                                   capture_output=True, text=True, check=True).stdout
