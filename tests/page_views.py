@@ -218,88 +218,118 @@ def view(browser, base: str, root: Path, width: int, dark: bool) -> dict[str, Pa
         extra, measures = VIEWS[(width, dark)]
         pages = toc_pages(root)
         shots = set(pages)
-        _VIEWS[key] = {name: _visit_once(browser, base, name, width, dark, measures, screenshot=name in shots)
-                       for name in pages + extra}
+        tab = None
+        found: dict[str, PageView] = {}
+        try:
+            for name in pages + extra:
+                if tab is None:
+                    tab = Tab(browser, base, width, dark)
+                found[name] = _visit_once(tab, base, name, width, dark, measures, screenshot=name in shots)
+                if "open" in found[name].failed:
+                    tab.close()  # a visit that broke off may leave the tab mid-way: the next page gets a new one
+                    tab = None
+        finally:
+            if tab is not None:
+                tab.close()
+        _VIEWS[key] = found
     return _VIEWS[key]
+
+
+class Tab:
+    """One browser tab for a view's visits, each a first visit: nothing cached (Chromium's HTTP
+    cache, and with it the compiled-script cache, is switched off through the DevTools protocol),
+    the origin's storage cleared before each page is opened, and the page's watchers (console
+    errors, requests to other hosts, dialogs, the policy's violations, layout shifts) started
+    afresh with each document. One tab rather than a new browser context per page: a context
+    starts a renderer process of its own, which cost twice the CPU of the whole visit."""
+
+    def __init__(self, browser, base: str, width: int, dark: bool) -> None:
+        self.origin = base
+        self.context = browser.new_context(viewport={"width": width, "height": HEIGHT})
+        try:
+            self.context.add_init_script(CLS_SUM)
+            self.context.add_init_script(POLICY_WATCH)
+            self.page = self.context.new_page()
+            self.errors, self.foreign = watch(self.page, base)
+            self.dialogs: list[str] = []
+            self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+            if dark:
+                self.page.add_init_script(THEME_INIT)
+            self.page.add_init_script(CLS_OBSERVER)
+            self.cdp = self.context.new_cdp_session(self.page)
+            self.cdp.send("Network.enable")
+            self.cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        except BaseException:
+            self.context.close()
+            raise
+
+    def open(self, url: str):
+        """Open url as a first visit; return (page, errors, foreign requests, dialogs) for it alone."""
+        if self.page.url.startswith(self.origin):
+            self.page.evaluate("() => sessionStorage.clear()")  # this tab's, which the call below keeps
+        self.cdp.send("Storage.clearDataForOrigin", {"origin": self.origin, "storageTypes": "all"})
+        for seen in (self.errors, self.foreign, self.dialogs):
+            seen.clear()
+        self.page.goto(url, wait_until="load")
+        return self.page, self.errors, self.foreign, self.dialogs
+
+    def close(self) -> None:
+        self.context.close()
 
 
 def _failure(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()[-2000:]
 
 
-def _visit_once(browser, base: str, name: str, width: int, dark: bool, measures: set[str],
+def _visit_once(tab: Tab, base: str, name: str, width: int, dark: bool, measures: set[str],
                 screenshot: bool) -> PageView:
     found = PageView(name, width, dark)
-    context = None
     try:
-        try:
-            page, errors, foreign, dialogs = _open(browser, f"{base}/{name}.html", width, dark)
-            context = page.context
-            if "text" in measures:
-                found.essay_text = page.eval_on_selector_all(".essay-paragraph", ESSAY_TEXT)
-            wait_for_figures(page)
-            page.wait_for_timeout(200)
-            found.shift = page.evaluate(CLS_OF_PAGE)
-            found.theme = page.evaluate("document.documentElement.dataset.theme")
-            if "drawing" in measures:
-                found.drawing = page.evaluate(FIGURE_DRAWING)
-            if "contrast" in measures:
-                found.colours = page.evaluate(FIGURE_COLOURS)
-            if "phone" in measures:
-                found.sideways = page.evaluate(SIDEWAYS)
-                found.overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                found.figure_boxes = page.evaluate(FIGURE_BOXES)
-            if "settled" in measures:
-                page.wait_for_timeout(500)
-                found.shift_total = round(page.evaluate("window.__cls"), 4)
-        except Exception as exc:  # noqa: BLE001 - kept as the page's failure, raised by each test that needs it
-            found.failed["open"] = _failure(exc)
-            return found
-        if "axe" in measures:
-            try:
-                if not AXE.is_file():
-                    raise FileNotFoundError(f"{AXE} is missing: `make test` installs it (npm ci --prefix tests/js)")
-                # run in the page by the driver, which the page's Content-Security-Policy does not govern
-                page.evaluate("() => {" + AXE.read_text(encoding="utf-8") + "\n}")
-                found.axe = page.evaluate(AXE_RUN)
-            except Exception as exc:  # noqa: BLE001
-                found.failed["axe"] = _failure(exc)
-        try:
-            found.violations = page.evaluate("window.__violations")
-        except Exception as exc:  # noqa: BLE001
-            found.failed["policy"] = _failure(exc)
-        found.errors, found.foreign, found.dialogs = list(errors), list(foreign), list(dialogs)
-        if screenshot:
-            try:
-                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                label = "desktop" if width >= 1024 else "phone"
-                target = SCREENSHOTS / f"{name.replace('/', '__')}-{label}-{'dark' if dark else 'light'}.png"
-                # a full page resizes the window to the page: long pages, on a loaded machine, take a while
-                page.screenshot(path=str(target), full_page=bool(os.environ.get(FULL_SCREENSHOTS)), timeout=120_000)
-                found.screenshot = target
-            except Exception as exc:  # noqa: BLE001
-                found.failed["screenshot"] = _failure(exc)
+        page, errors, foreign, dialogs = tab.open(f"{base}/{name}.html")
+        if "text" in measures:
+            found.essay_text = page.eval_on_selector_all(".essay-paragraph", ESSAY_TEXT)
+        wait_for_figures(page)
+        page.wait_for_timeout(200)
+        found.shift = page.evaluate(CLS_OF_PAGE)
+        found.theme = page.evaluate("document.documentElement.dataset.theme")
+        if "drawing" in measures:
+            found.drawing = page.evaluate(FIGURE_DRAWING)
+        if "contrast" in measures:
+            found.colours = page.evaluate(FIGURE_COLOURS)
+        if "phone" in measures:
+            found.sideways = page.evaluate(SIDEWAYS)
+            found.overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            found.figure_boxes = page.evaluate(FIGURE_BOXES)
+        if "settled" in measures:
+            page.wait_for_timeout(500)
+            found.shift_total = round(page.evaluate("window.__cls"), 4)
+    except Exception as exc:  # noqa: BLE001 - kept as the page's failure, raised by each test that needs it
+        found.failed["open"] = _failure(exc)
         return found
-    finally:
-        if context is not None:
-            context.close()
-
-
-def _open(browser, url: str, width: int, dark: bool):
-    """A fresh context (empty cache and storage, as a first visit) with the page's watchers, loaded."""
-    context = browser.new_context(viewport={"width": width, "height": HEIGHT})
-    context.add_init_script(CLS_SUM)
-    context.add_init_script(POLICY_WATCH)
+    if "axe" in measures:
+        try:
+            if not AXE.is_file():
+                raise FileNotFoundError(f"{AXE} is missing: `make test` installs it (npm ci --prefix tests/js)")
+            # run in the page by the driver, which the page's Content-Security-Policy does not govern
+            page.evaluate("() => {" + AXE.read_text(encoding="utf-8") + "\n}")
+            found.axe = page.evaluate(AXE_RUN)
+        except Exception as exc:  # noqa: BLE001
+            found.failed["axe"] = _failure(exc)
     try:
-        page = context.new_page()
-        errors, foreign = watch(page, url)
-        dialogs: list[str] = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        if dark:
-            page.add_init_script(THEME_INIT)
-        page.add_init_script(CLS_OBSERVER)
-        page.goto(url, wait_until="load")
-    except BaseException:
-        context.close()
-        raise
-    return page, errors, foreign, dialogs
+        found.violations = page.evaluate("window.__violations")
+    except Exception as exc:  # noqa: BLE001
+        found.failed["policy"] = _failure(exc)
+    found.errors, found.foreign, found.dialogs = list(errors), list(foreign), list(dialogs)
+    if screenshot:
+        try:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            label = "desktop" if width >= 1024 else "phone"
+            target = SCREENSHOTS / f"{name.replace('/', '__')}-{label}-{'dark' if dark else 'light'}.png"
+            # a full page resizes the window to the page: long pages, on a loaded machine, take a while
+            page.screenshot(path=str(target), full_page=bool(os.environ.get(FULL_SCREENSHOTS)), timeout=120_000)
+            found.screenshot = target
+            if os.environ.get(FULL_SCREENSHOTS):
+                page.set_viewport_size({"width": width, "height": HEIGHT})  # as it was, for the next page
+        except Exception as exc:  # noqa: BLE001
+            found.failed["screenshot"] = _failure(exc)
+    return found
