@@ -142,10 +142,27 @@ def watch(page, url: str, inline: tuple[str, ...] = ("data:",)) -> tuple[list[st
     return errors, foreign
 
 
+_VISITS: dict[str, object] = {}  # the browser context visit() opens its pages in
+
+
 def visit(browser, url: str, width: int = 1280, height: int = 900, dark: bool = False):
-    """Open url; return (page, console errors, hosts requested other than the local server)."""
-    context = browser.new_context(viewport={"width": width, "height": height})
+    """Open url as a first visit in a page of its own; return (page, console errors, requests to
+    hosts other than the local server). Close it with page.close().
+
+    The pages share one browser context (a context per page starts a renderer process of its own,
+    costing more CPU than the visit), each with Chromium's HTTP cache switched off and the origin's
+    storage cleared first, so each is still a first visit.
+    """
+    context = _VISITS.get("context")
+    if context is None or not context.browser.is_connected():  # none yet, or its browser was stopped
+        context = _VISITS["context"] = browser.new_context()
     page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    origin = "{0.scheme}://{0.netloc}".format(urlparse(url))
+    cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
     errors, foreign = watch(page, url)
     if dark:
         page.add_init_script(THEME_INIT)

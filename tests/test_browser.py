@@ -86,7 +86,7 @@ def test_clicking_a_timeline_event_opens_its_paragraph(browser, served_book) -> 
     page.wait_for_url(re.compile(re.escape(href) + "$"))
     assert page.locator(f"#{href.split('#')[1]}").is_visible()
     assert not errors
-    page.context.close()
+    page.close()
 
 
 def test_searching_from_a_chapter_page_finds_the_chapter(browser, served_book) -> None:
@@ -103,7 +103,7 @@ def test_searching_from_a_chapter_page_finds_the_chapter(browser, served_book) -
     assert results.count() >= 2
     assert any("role-reversal" in (results.nth(i).get_attribute("href") or "") for i in range(results.count()))
     assert not errors and not foreign
-    page.context.close()
+    page.close()
 
 
 def test_bibliography_entries_read_as_numbered_and_print_their_addresses(browser, served_book) -> None:
@@ -118,4 +118,4 @@ def test_bibliography_entries_read_as_numbered_and_print_their_addresses(browser
     printed = page.evaluate("a => getComputedStyle(a, '::after').content", link.element_handle())
     assert href in printed, printed
     assert not errors
-    page.context.close()
+    page.close()

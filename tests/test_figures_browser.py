@@ -120,7 +120,7 @@ def test_map_controls_work_by_keyboard_and_share_one_state(browser, served_book,
     assert year.get_attribute("aria-valuetext") == "All years"
     assert drawn_arcs(page) == expected_arcs(rows, None, False, "uav")
     assert not errors and not foreign
-    page.context.close()
+    page.close()
 
 
 def test_map_lists_the_transfers_of_an_arc_in_sentences(browser, served_book) -> None:
@@ -145,7 +145,7 @@ def test_map_lists_the_transfers_of_an_arc_in_sentences(browser, served_book) ->
     )
     assert detail.locator("h4").count() == 1
     assert not errors
-    page.context.close()
+    page.close()
 
 
 def test_map_wheel_scrolls_the_page_and_a_drag_does_not_pan(browser, served_book) -> None:
@@ -167,7 +167,7 @@ def test_map_wheel_scrolls_the_page_and_a_drag_does_not_pan(browser, served_book
     page.mouse.up()
     assert page.evaluate(view, MAP)[:-1] == before[:-1], "a drag panned the map"
     assert not errors
-    page.context.close()
+    page.close()
 
 
 def test_map_draws_one_arc_per_route_and_period(browser, served_book, rows) -> None:
@@ -180,7 +180,7 @@ def test_map_draws_one_arc_per_route_and_period(browser, served_book, rows) -> N
     assert len(names) == len(set(names)) == rows.groupby(["supplier", "recipient", "period"]).ngroups
     # one drawn line per arc: the arcs are not split into one line per transfer
     assert page.locator(MAP + " .scattergeo path.js-line").count() == len(names)
-    page.context.close()
+    page.close()
 
 
 def boxes_overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
@@ -199,7 +199,7 @@ def test_map_labels_do_not_overlap(browser, served_book, width: int) -> None:
     frame = page.locator(MAP + " .js-plotly-plot").bounding_box()
     for name, box in boxes.items():
         assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"], f"{name} cut off"
-    page.context.close()
+    page.close()
 
 
 @pytest.mark.views
@@ -260,7 +260,7 @@ def test_dark_map_draws_lakes_as_water_and_markers_light(browser, served_book) -
                            ".find(t => t.meta && t.meta.actors).marker.color", MAP)
     assert contrast(tuple(int(marker[i:i + 2], 16) for i in (1, 3, 5)),
                     tuple(int(land[i:i + 2], 16) for i in (1, 3, 5))) >= 3
-    page.context.close()
+    page.close()
 
 
 def test_timeline_opens_on_the_busy_period_and_earlier_eras_are_one_click_away(browser, served_book) -> None:
@@ -278,7 +278,7 @@ def test_timeline_opens_on_the_busy_period_and_earlier_eras_are_one_click_away(b
     page.wait_for_timeout(300)
     assert start_year() < 1730 and earlier.get_attribute("aria-pressed") == "true"
     assert not errors
-    page.context.close()
+    page.close()
 
 
 def test_scorecard_chart_rows_show_the_forecasts_words(browser, served_book) -> None:
@@ -290,7 +290,7 @@ def test_scorecard_chart_rows_show_the_forecasts_words(browser, served_book) -> 
     assert len(texts) == len(scorecard)
     assert all("“" in t and "¶" in t for t in texts) and not any(t.startswith("F0") or t.startswith("F1") for t in texts)
     assert any(t.startswith("¶11 “This alliance is likely to") for t in texts)
-    page.context.close()
+    page.close()
 
 
 def test_claims_ledger_filters_by_verdict_and_paragraph(browser, served_book) -> None:
@@ -323,7 +323,7 @@ def test_claims_ledger_filters_by_verdict_and_paragraph(browser, served_book) ->
         (claims["paragraph"] == 11).sum())
     assert "Showing" in page.locator(".ledger-filter-status").text_content()
     assert not errors
-    page.context.close()
+    page.close()
 
 
 def test_tables_become_cards_on_a_phone(browser, served_book) -> None:
@@ -333,7 +333,7 @@ def test_tables_become_cards_on_a_phone(browser, served_book) -> None:
     assert "The essay's words" in page.evaluate("c => getComputedStyle(c, '::before').content", cell.element_handle())
     box = cell.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
-    page.context.close()
+    page.close()
 
 
 def test_a_data_tab_card_names_its_cells_and_a_source_number_opens_its_entry(browser, served_book) -> None:
@@ -358,7 +358,7 @@ def test_a_data_tab_card_names_its_cells_and_a_source_number_opens_its_entry(bro
     assert 0 <= box["y"] < 800 and box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert entry.evaluate("e => e.matches(':target')")
     assert page.url.endswith(f"#{target}") and not errors
-    page.context.close()
+    page.close()
     context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
     plain = context.new_page()
     plain.goto(f"{served_book}/{MAP_PAGE}.html")
@@ -412,4 +412,4 @@ def test_each_figure_draws_the_same_with_its_trimmed_template_as_with_plotlys_wh
         if name != "chapters/04-role-reversal" or i:  # the map sets every color itself
             assert shots["none"] != shots["whole"], f"{name}: figure {i + 1}: the comparison saw no template at all"
     assert not errors
-    page.context.close()
+    page.close()

@@ -150,7 +150,7 @@ def test_margin_notes_sit_level_with_their_lines_or_just_below_the_note_above(br
         for para in found["paragraphs"]:
             assert para["box"] <= para["text"] + 4, f"{name} {para['id']}: the essay's column grew to hold notes"
         assert not errors, f"{name}: {errors}"
-        page.context.close()
+        page.close()
     assert counted == len(data.load_tables()["annotations"])
     record("largest_level_note_distance_px", round(level, 1))
     record("largest_pushed_note_distance_px", round(pushed, 1))
@@ -204,7 +204,7 @@ def test_highlights_are_quiet_until_a_note_or_its_marker_is_pointed_at(browser, 
             page.mouse.move(0, 0)
             page.evaluate("document.activeElement && document.activeElement.blur()")
             assert page.locator(".anno-hl.is-lit").count() == 0, f"{name} {key}: still lit after leaving"
-        page.context.close()
+        page.close()
     assert total > 7_000  # the whole essay
     record("highlighted_share_at_rest", lit_at_rest / total)
     assert lit_at_rest / total < 0.01, f"{lit_at_rest / total:.1%} of the essay's text is highlighted at rest"
@@ -223,7 +223,7 @@ def test_a_marker_leads_to_its_note_and_the_note_back_on_a_desktop(browser, serv
         assert page.evaluate("document.activeElement.id") == f"ref-{key}"
         assert page.locator(f"#ref-{key}").is_visible()
     assert not errors
-    page.context.close()
+    page.close()
 
 
 SHEET = """key => {
@@ -261,7 +261,7 @@ def test_a_marker_opens_its_note_on_a_phone_and_it_closes_again(browser, served_
     page.locator("#ref-a07-2").click(force=True)
     assert page.locator(".essay-note.is-open").count() == 1 and page.locator("#note-a07-2.is-open").count() == 1
     assert not errors
-    page.context.close()
+    page.close()
 
 
 @pytest.mark.views
@@ -344,7 +344,7 @@ def test_keyboard_focus_is_always_visible(browser, served_book, name) -> None:
         markers += shown["marker"]
     if "role-reversal" in name:
         assert markers > 0, "the essay's note markers are not reached by Tab"
-    page.context.close()
+    page.close()
 
 
 @pytest.fixture(scope="module")
