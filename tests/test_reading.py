@@ -124,7 +124,7 @@ def test_margin_notes_sit_level_with_their_lines_or_just_below_the_note_above(br
             if not note["folded"]:
                 continue
             key = note["id"].removeprefix("note-")
-            page.hover(f"#ref-{key}")
+            page.hover(f"#ref-{key}", force=True)  # the note opening is the check
             box = page.evaluate("""k => { const n = document.getElementById('note-' + k);
                 const spans = [...document.querySelectorAll('.anno-for-' + CSS.escape(k))];
                 const rects = spans[spans.length - 1].getClientRects(), line = rects[rects.length - 1];
@@ -191,19 +191,20 @@ def test_highlights_are_quiet_until_a_note_or_its_marker_is_pointed_at(browser, 
             marker = page.locator(f"#ref-{key}")
             how = ("hover", "focus", "note")[i % 3]
             if how == "hover":
-                marker.hover()
+                marker.hover(force=True)  # no wait for a still, unobscured target: the words lit are the check
             elif how == "focus":
                 marker.focus()
             else:
                 note = page.locator(f"#note-{key}")
                 if "is-folded" in (note.get_attribute("class") or ""):
                     marker.click()  # a folded note is reached from its marker, which keeps it open while it has focus
-                note.hover()
+                note.hover(force=True)
             words = page.eval_on_selector_all(".anno-hl.is-lit", "els => els.map(e => e.textContent).join('')")
             assert words == notes.loc[key.upper(), "exact"], f"{name} {key} ({how}): lit {words!r}"
             page.mouse.move(0, 0)
-            page.evaluate("document.activeElement && document.activeElement.blur()")
-            assert page.locator(".anno-hl.is-lit").count() == 0, f"{name} {key}: still lit after leaving"
+            still = page.evaluate("() => { document.activeElement && document.activeElement.blur();"
+                                  " return document.querySelectorAll('.anno-hl.is-lit').length; }")
+            assert still == 0, f"{name} {key}: still lit after leaving"
         page.close()
     assert total > 7_000  # the whole essay
     record("highlighted_share_at_rest", lit_at_rest / total)
