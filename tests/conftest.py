@@ -58,8 +58,8 @@ class _SharedBrowser:
 
     Playwright's sync API keeps an asyncio loop running while it is started, so a test that
     calls asyncio.run() (nbclient, the notebook tests) cannot run while it is: the browser is
-    stopped after the last test of a run of browser tests, and the browser tests are ordered
-    together (below), so one run of them shares one browser.
+    stopped after the last test of a run of browser tests. The browser tests come in work units
+    (below), so each unit a worker runs shares one browser.
     """
 
     def __init__(self) -> None:
