@@ -128,10 +128,9 @@ def _unit(item) -> str | None:
     return "browser"
 
 
-def _rank(item) -> int:
-    unit = _unit(item)
+def _rank(item, unit: str | None) -> int:
     if unit is not None:
-        return UNITS.index(unit) if unit != "browser" else UNITS.index("browser")
+        return UNITS.index(unit)
     return UNITS.index("build") if item.get_closest_marker("build") is not None else len(UNITS)
 
 
@@ -156,9 +155,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Order the tests by unit (above); under xdist, tell the scheduler each test's unit."""
-    items.sort(key=_rank)  # stable: within a unit, the files' own order
+    unit_of = {item.nodeid: _unit(item) for item in items}
+    items.sort(key=lambda item: _rank(item, unit_of[item.nodeid]))  # stable: within a unit, the files' own order
     if hasattr(config, "workerinput") and os.environ.get(GROUPS_ENV):
-        units = {item.nodeid: _unit(item) for item in items if _unit(item)}
+        units = {nodeid: unit for nodeid, unit in unit_of.items() if unit}
         target = Path(os.environ[GROUPS_ENV])
         temporary = target.with_name(f"{target.name}.{config.workerinput['workerid']}")
         temporary.write_text(json.dumps(units), encoding="utf-8")

@@ -52,6 +52,7 @@ VIEWS = {
     (320, False): (["search", "genindex"], {"phone"}),
 }
 DRAWING_VIEW = (1440, False)
+VIEW_IDS = [f"{width}-{'dark' if dark else 'light'}" for width, dark in VIEWS]  # test ids, one per view
 
 THEME_INIT = "localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');"
 # every shift without recent input, summed (the reading tests' measure; CLS_OBSERVER keeps the entries
@@ -142,6 +143,27 @@ def watch(page, url: str, inline: tuple[str, ...] = ("data:",)) -> tuple[list[st
     return errors, foreign
 
 
+def first_visit_page(context, origin: str, dark: bool = False):
+    """A new page in context whose every load is a first visit: Chromium's HTTP cache (and with it
+    the compiled-script cache) switched off through the DevTools protocol; the theme and the layout
+    shift observer set up in each document. Returns (page, DevTools session, console errors,
+    requests to hosts other than origin's); clear_storage(session, origin) before each load."""
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    errors, foreign = watch(page, origin)
+    if dark:
+        page.add_init_script(THEME_INIT)
+    page.add_init_script(CLS_OBSERVER)
+    return page, cdp, errors, foreign
+
+
+def clear_storage(cdp, origin: str) -> None:
+    """Clear the origin's cookies and stored data, as a reader's first visit finds them."""
+    cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+
+
 _VISITS: dict[str, object] = {}  # the browser context visit() opens its pages in
 
 
@@ -150,23 +172,15 @@ def visit(browser, url: str, width: int = 1280, height: int = 900, dark: bool = 
     hosts other than the local server). Close it with page.close().
 
     The pages share one browser context (a context per page starts a renderer process of its own,
-    costing more CPU than the visit), each with Chromium's HTTP cache switched off and the origin's
-    storage cleared first, so each is still a first visit.
+    costing more CPU than the visit); each is still a first visit (first_visit_page).
     """
     context = _VISITS.get("context")
     if context is None or not context.browser.is_connected():  # none yet, or its browser was stopped
         context = _VISITS["context"] = browser.new_context()
-    page = context.new_page()
-    page.set_viewport_size({"width": width, "height": height})
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     origin = "{0.scheme}://{0.netloc}".format(urlparse(url))
-    cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
-    errors, foreign = watch(page, url)
-    if dark:
-        page.add_init_script(THEME_INIT)
-    page.add_init_script(CLS_OBSERVER)
+    page, cdp, errors, foreign = first_visit_page(context, origin, dark)
+    page.set_viewport_size({"width": width, "height": height})
+    clear_storage(cdp, origin)
     page.goto(url, wait_until="load")
     return page, errors, foreign
 
@@ -206,7 +220,6 @@ class PageView:
     axe: list[str] | None = None         # serious or critical violations
     violations: list[str] | None = None  # the policy's, after everything above
     screenshot: Path | None = None
-    height: int = HEIGHT
     errors: list[str] = field(default_factory=list)   # console errors until the policy was read
     foreign: list[str] = field(default_factory=list)  # requests to another host, until then
     dialogs: list[str] = field(default_factory=list)  # alert, confirm or prompt opened, until then
@@ -253,8 +266,7 @@ def view(browser, base: str, root: Path, width: int, dark: bool) -> dict[str, Pa
 
 
 class Tab:
-    """One browser tab for a view's visits, each a first visit: nothing cached (Chromium's HTTP
-    cache, and with it the compiled-script cache, is switched off through the DevTools protocol),
+    """One browser tab for a view's visits, each a first visit (first_visit_page): nothing cached,
     the origin's storage cleared before each page is opened, and the page's watchers (console
     errors, requests to other hosts, dialogs, the policy's violations, layout shifts) started
     afresh with each document. One tab rather than a new browser context per page: a context
@@ -266,16 +278,9 @@ class Tab:
         try:
             self.context.add_init_script(CLS_SUM)
             self.context.add_init_script(POLICY_WATCH)
-            self.page = self.context.new_page()
-            self.errors, self.foreign = watch(self.page, base)
+            self.page, self.cdp, self.errors, self.foreign = first_visit_page(self.context, base, dark)
             self.dialogs: list[str] = []
             self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-            if dark:
-                self.page.add_init_script(THEME_INIT)
-            self.page.add_init_script(CLS_OBSERVER)
-            self.cdp = self.context.new_cdp_session(self.page)
-            self.cdp.send("Network.enable")
-            self.cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         except BaseException:
             self.context.close()
             raise
@@ -284,7 +289,7 @@ class Tab:
         """Open url as a first visit; return (page, errors, foreign requests, dialogs) for it alone."""
         if self.page.url.startswith(self.origin):
             self.page.evaluate("() => sessionStorage.clear()")  # this tab's, which the call below keeps
-        self.cdp.send("Storage.clearDataForOrigin", {"origin": self.origin, "storageTypes": "all"})
+        clear_storage(self.cdp, self.origin)
         for seen in (self.errors, self.foreign, self.dialogs):
             seen.clear()
         self.page.goto(url, wait_until="load")

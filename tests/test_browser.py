@@ -17,11 +17,8 @@ pytestmark = pytest.mark.browser
 LAYOUT_SHIFT_LIMIT = 0.05
 
 
-VIEW_IDS = [f"{width}-{'dark' if dark else 'light'}" for width, dark in page_views.VIEWS]
-
-
 @pytest.mark.views
-@pytest.mark.parametrize("width, dark", list(page_views.VIEWS), ids=VIEW_IDS)
+@pytest.mark.parametrize("width, dark", list(page_views.VIEWS), ids=page_views.VIEW_IDS)
 def test_every_page_draws_its_figures_without_errors_or_third_party_requests(browser, served_book, root: Path,
                                                                              width: int, dark: bool) -> None:
     """Each page of each view: no console error, no request to another host; at the desktop width in

@@ -64,8 +64,7 @@ def test_json_data_blocks_are_not_hashed_as_scripts() -> None:
 
 @pytest.mark.browser
 @pytest.mark.views
-@pytest.mark.parametrize("width, dark", list(page_views.VIEWS),
-                         ids=[f"{w}-{'dark' if d else 'light'}" for w, d in page_views.VIEWS])
+@pytest.mark.parametrize("width, dark", list(page_views.VIEWS), ids=page_views.VIEW_IDS)
 def test_no_page_violates_its_policy_or_opens_a_dialog(browser, served_book, root: Path, built_html: Path,
                                                        width: int, dark: bool) -> None:
     """Every page of every view (page_views.py), each figure scrolled to and drawn: plotly.js fetched,
