@@ -165,7 +165,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         os.replace(temporary, target)  # whole, whichever worker writes last: they collect the same tests
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # optional: `-p no:xdist` runs without it
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """xdist's scope scheduling, the scope being each test's unit (above), in collection order.
 
