@@ -1,10 +1,11 @@
 """The chapters as notebooks, in a real JupyterLab started as `make lab` starts it, driven by Chromium.
 
-For each chapter with figures: open it by its path, check it opened as a notebook, Run All, and
-count the Plotly figures drawn against the built page's count; the map's land layer must have
-path data (the basemap drew offline); no error output, no console error, no request to another
-host. Screenshots go to _build/screenshots/lab/. Then a chapter opened by double-click, run and
-saved leaves the file byte for byte as it was.
+One JupyterLab page serves every chapter with figures, as a reader works: the first chapter opened by
+its path in the address (as a link to a chapter opens it), each other one by double-click in the file
+browser. For each: it opened as a notebook, Run All, and the Plotly figures drawn are counted against
+the built page's count; the map's land layer must have path data (the basemap drew offline); no error
+output, no console error, no request to another host; then saved, and the file is byte for byte as it
+was. Screenshots go to _build/screenshots/lab/.
 """
 
 from __future__ import annotations
@@ -71,23 +72,53 @@ def lab(tmp_path_factory):
     log.close()
 
 
+class LabPage:
+    """The one JupyterLab page the tests share (loading JupyterLab's scripts costs more CPU than a
+    chapter's Run All): its console errors and requests to other hosts since the last test took them."""
+
+    def __init__(self, context, url: str, token: str) -> None:
+        self.url, self.token = url, token
+        self.page = context.new_page()
+        self.errors, self.foreign = watch(self.page, url, inline=("data:", "blob:"))
+        self.opened = False
+
+    def open(self, chapter: str):
+        """Open chapters/<chapter>.md as a reader would: the first by its path in the address (a
+        workspace of this run's own, so nothing from another run is restored), each other one by
+        double-click in the file browser, which the first leaves showing chapters/."""
+        if not self.opened:
+            self.page.goto(f"{self.url}/lab/workspaces/edition-tests/tree/chapters/{chapter}.md?token={self.token}",
+                           wait_until="domcontentloaded")
+            self.opened = True
+        else:
+            listing = self.page.locator(".jp-DirListing-content")
+            listing.wait_for(timeout=60_000)
+            item = self.page.locator(".jp-DirListing-item", has=self.page.locator(
+                ".jp-DirListing-itemText", has_text=f"{chapter}.md"))
+            item.wait_for(timeout=60_000)
+            item.dblclick()
+        self.page.locator(".lm-DockPanel .lm-TabBar-tab.lm-mod-current", has_text=f"{chapter}.md").wait_for(
+            timeout=120_000)
+        return current_notebook(self.page)
+
+    def seen(self) -> tuple[list[str], list[str]]:
+        """Console errors and foreign requests since the last call (then forgotten)."""
+        found = list(self.errors), list(self.foreign)
+        self.errors.clear()
+        self.foreign.clear()
+        return found
+
+
 @pytest.fixture(scope="module")
-def lab_context(browser):
-    """One browser context for JupyterLab's tests: its HTTP cache keeps JupyterLab's scripts, which
-    each test's page would otherwise fetch and compile again. Each test opens its own page, in a
-    workspace of its own; JupyterLab's settings and workspaces live in the server's state folder."""
+def lab_page(browser, lab):
+    """One browser context and page for JupyterLab's tests; JupyterLab's settings and workspaces live
+    in the server's state folder."""
+    url, token, _ = lab
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    yield context
-    context.close()
-
-
-def open_lab(context, url: str, token: str, path: str):
-    page = context.new_page()
-    errors, foreign = watch(page, url, inline=("data:", "blob:"))
-    # a workspace of its own, so JupyterLab does not restore the tabs another test left open
-    workspace = "t-" + path.replace("/", "-").replace(".", "-")
-    page.goto(f"{url}/lab/workspaces/{workspace}/tree/{path}?token={token}", wait_until="domcontentloaded")
-    return page, errors, foreign
+    try:
+        yield LabPage(context, url, token)
+    finally:
+        context.close()
 
 
 def settle_and_shoot(page, target: Path, shown=None) -> None:
@@ -144,14 +175,22 @@ def book_figure_count(built_html: Path, chapter: str) -> int:
     return (built_html / "chapters" / f"{chapter}.html").read_text(encoding="utf-8").count('class="edition-plotly"')
 
 
+def git_status(folder: str) -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--", folder], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout
+
+
 @pytest.mark.parametrize("chapter", FIGURE_CHAPTERS)
-def test_chapter_runs_as_a_notebook_and_draws_what_the_book_draws(lab, lab_context, built_html, chapter) -> None:
-    url, token, _ = lab
+def test_chapter_opens_runs_and_draws_what_the_book_draws_and_saving_changes_nothing(lab_page, built_html,
+                                                                                    chapter) -> None:
     expected = book_figure_count(built_html, chapter)
     assert expected > 0
-    page, errors, foreign = open_lab(lab_context, url, token, f"chapters/{chapter}.md")
+    source = ROOT / "chapters" / f"{chapter}.md"
+    before, status_before = source.read_bytes(), git_status("chapters")
+    page = lab_page.page
+    lab_page.seen()
     try:
-        panel = current_notebook(page)
+        panel = lab_page.open(chapter)
         panel.wait_for(timeout=120_000)
         assert page.locator(".jp-FileEditor:visible").count() == 0, "the chapter opened in the text editor"
         panel.locator(".jp-MarkdownCell .jp-RenderedMarkdown").first.wait_for(timeout=120_000)
@@ -159,7 +198,7 @@ def test_chapter_runs_as_a_notebook_and_draws_what_the_book_draws(lab, lab_conte
         # the essay's paragraphs and readable citations, before anything runs
         text = panel.locator(".jp-Notebook").text_content()
         assert "{cite" not in text and "{essay}" not in text and "{para}" not in text and "{term}" not in text
-        if "```{essay}" in (ROOT / "chapters" / f"{chapter}.md").read_text(encoding="utf-8"):
+        if "```{essay}" in source.read_text(encoding="utf-8"):
             assert "From the essay, ¶" in text
         seconds = run_all(page)
         page.wait_for_function(
@@ -173,43 +212,22 @@ def test_chapter_runs_as_a_notebook_and_draws_what_the_book_draws(lab, lab_conte
             assert len(land.get_attribute("d") or "") > 1000, f"{chapter}: the map's land layer has no path data"
         bad_outputs = panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert bad_outputs.count() == 0, bad_outputs.first.inner_text()
-        assert not errors, f"{chapter}: console errors: {errors}"
-        assert not foreign, f"{chapter}: requests off the machine: {foreign}"
         SHOTS.mkdir(parents=True, exist_ok=True)
         settle_and_shoot(page, SHOTS / f"{chapter}.png", panel.locator(".js-plotly-plot .main-svg").first)
         settle_and_shoot(page, SHOTS / f"{chapter}-panel.png", panel.locator(".edition-notebook-panel").last)
+        # saved after running, the chapter's file is unchanged
+        page.keyboard.press("Control+s")
+        page.wait_for_function(
+            "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
+            ".closest('.lm-DockPanel').querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')", timeout=30_000)
+        errors, foreign = lab_page.seen()
+        assert not errors, f"{chapter}: console errors: {errors}"
+        assert not foreign, f"{chapter}: requests off the machine: {foreign}"
         times = json.loads(TIMES.read_text()) if TIMES.is_file() else {}
         times[chapter] = {"book_figures": expected, "lab_figures": drawn, "run_all_seconds": round(seconds, 1)}
         TIMES.write_text(json.dumps(times, indent=1, sort_keys=True))
     finally:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{chapter}-last.png"))
-        page.close()
-
-
-def test_double_click_opens_a_chapter_as_a_notebook_and_saving_changes_nothing(lab, lab_context) -> None:
-    url, token, _ = lab
-    chapter = ROOT / "chapters" / "04-role-reversal.md"
-    before = chapter.read_bytes()
-    status_before = subprocess.run(["git", "status", "--porcelain", "--", "chapters"], cwd=ROOT,
-                                   capture_output=True, text=True, check=True).stdout
-    page, errors, _ = open_lab(lab_context, url, token, "chapters")
-    try:
-        item = page.locator(".jp-DirListing-item", has_text=chapter.name)
-        item.wait_for(timeout=120_000)
-        item.dblclick()
-        panel = current_notebook(page)
-        panel.wait_for(timeout=120_000)
-        assert page.locator(".jp-FileEditor:visible").count() == 0
-        run_all(page)
-        page.keyboard.press("Control+s")
-        page.wait_for_function(
-            "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
-            ".closest('.lm-DockPanel').querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')", timeout=30_000)
-        time.sleep(1)
-    finally:
-        page.close()
-    assert chapter.read_bytes() == before, "saving the chapter in JupyterLab changed the file"
-    status_after = subprocess.run(["git", "status", "--porcelain", "--", "chapters"], cwd=ROOT,
-                                  capture_output=True, text=True, check=True).stdout
-    assert status_after == status_before
+    assert source.read_bytes() == before, f"saving {chapter} in JupyterLab changed the file"
+    assert git_status("chapters") == status_before
