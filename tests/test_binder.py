@@ -2,22 +2,28 @@
 `pip install .` (a normal, non-editable install), then a figure chapter executed with the kernel
 in chapters/, as Binder's JupyterLab starts it.
 
-The first install into an empty environment is slow (about 180 packages, from pip's cache), so the
-environment is kept in ~/.cache/persian-russian-edition/binder-venv/<digest> (outside the clone,
+The environment lives in ~/.cache/persian-russian-edition/binder-venv/<digest> (outside the clone,
 as on Binder: an environment inside it would find the clone above the installed package), the
 digest of everything the install reads (the requirement and constraint files, pyproject.toml, the
-Python): a change to any of them gives a new, empty environment. On a kept one the same two commands still run and must
-succeed (pip checks every requirement and reinstalls the edition itself from this clone); the edition is
-uninstalled again afterwards, so each run installs it from the repository as it is then.
+Python), and is kept from one run to the next. A new one starts with the packages of the environment
+running the tests, linked rather than copied: `make install` put them there from the same
+requirements.txt that binder/requirements.txt includes, so installing about 180 packages from pip's
+cache a second time (about 40 s of CPU, the slowest step of the whole test run) would repeat what
+`make install` just did. The edition itself and the environment's own pip are never carried over.
+The same two commands then run and must succeed: pip checks every requirement against what is there
+(a requirement the seed does not satisfy is installed), and installs the edition from this clone;
+the edition is uninstalled again afterwards, so each run installs it from the repository as it is then.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -96,10 +102,42 @@ def binder_venv() -> Path:
                 shutil.rmtree(old, ignore_errors=True)
     if (venv / KEEP_MARK).is_file():
         (venv / KEEP_MARK).unlink()  # in use: kept again only if this run ends as it should
-    else:  # new, or left by a run that did not finish: start empty
+    else:  # new, or left by a run that did not finish: start again from the seed
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        seed(venv)
     return venv
+
+
+def seed(venv: Path) -> None:
+    """Link the running environment's installed packages into the new environment's site-packages,
+    leaving out the edition (installed editable here; Binder installs it with `pip install .`) and
+    whatever the new environment already has (its own pip and setuptools). Python and pip never
+    write an installed file in place (they replace or remove it), so the two environments cannot
+    change each other's files. A copy where a link is not possible (another file system)."""
+    ours = Path(sysconfig.get_paths()["purelib"])
+    target = Path(subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                 capture_output=True, text=True, check=True).stdout.strip())
+    assert ours != target and venv in target.parents, (ours, target)
+    edition = re.compile(r"(^|_|\.)persian_russian_edition", re.IGNORECASE)
+    have = {entry.name for entry in target.iterdir()}
+    for entry in ours.iterdir():
+        if entry.name in have or edition.search(entry.name) or entry.name == "__pycache__":
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, target / entry.name, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(entry, target / entry.name)
+    for shared in ("share", "etc"):  # the kernel spec, JupyterLab's extensions and settings
+        if (Path(sys.prefix) / shared).is_dir():
+            shutil.copytree(Path(sys.prefix) / shared, venv / shared, copy_function=_link_or_copy, dirs_exist_ok=True)
+
+
+def _link_or_copy(src: str | Path, dst: str | Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def after_run(python: str, env: dict[str, str], clone: Path, tmp_path: Path, out: str) -> None:
