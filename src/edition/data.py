@@ -9,7 +9,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -429,9 +429,12 @@ def cited_in_text(paths: Iterable[Path]) -> dict[str, list[str]]:
 
 
 def _rows(frame: pd.DataFrame) -> Iterator[tuple[int, dict]]:
-    """(index, {column: value}) of each row: what iterrows gives, without building a Series per row
-    (about a seventh of a whole validation's time, which the bad-input tests run 80 times)."""
-    return zip(frame.index, frame.to_dict("records"))
+    """(index, {column: value}) of each row: what iterrows (or to_dict("records")) gives for these
+    tables of strings, without building a Series per row or boxing each value (the rules run it about
+    forty times per validation, which the bad-input tests run a hundred times)."""
+    columns = list(frame.columns)
+    values = zip(*(frame[column].tolist() for column in columns))
+    return zip(frame.index, [dict(zip(columns, row)) for row in values])
 
 
 @dataclass
@@ -530,14 +533,21 @@ def rule_bib_text_safe(check: CrossCheck) -> list[Problem]:
     for key, entry in check.bib.entries.items():
         at = check.bib_lines.get(key)
         for field, value in entry.fields.items():
-            if HTMLISH_RE.search(value):
-                problems.append(Problem(check.bib_path, at, f"{key}.{field}", value, "text carries HTML or script"))
-            for message in datatext.character_problems(value.replace("\n", " ")):
-                problems.append(Problem(check.bib_path, at, f"{key}.{field}", value, message))
-            if len(value) > MAX_FIELD_CHARS:
-                problems.append(Problem(check.bib_path, at, f"{key}.{field}", value,
-                                        f"{len(value):,} characters, over the limit of {MAX_FIELD_CHARS:,}"))
+            problems += [Problem(check.bib_path, at, f"{key}.{field}", value, message)
+                         for message in _bib_value_messages(value)]
     return problems
+
+
+@lru_cache(maxsize=1 << 15)
+def _bib_value_messages(value: str) -> tuple[str, ...]:
+    """What rule_bib_text_safe says of a field's value, in its order (a pure function of the value)."""
+    messages = []
+    if HTMLISH_RE.search(value):
+        messages.append("text carries HTML or script")
+    messages += datatext.character_problems(value.replace("\n", " "))
+    if len(value) > MAX_FIELD_CHARS:
+        messages.append(f"{len(value):,} characters, over the limit of {MAX_FIELD_CHARS:,}")
+    return tuple(messages)
 
 
 def rule_bib_urls_and_visits(check: CrossCheck) -> list[Problem]:
@@ -741,17 +751,23 @@ def cross_check_problems(
 def rule_text_field(path: str, row: int, column: str, value: str, roles_allowed: bool,
                     is_text: bool = True) -> list[Problem]:
     """One cell's text: size, characters, and markup (only a note's roles; elsewhere none at all)."""
-    problems = [Problem(path, row, column, value, message) for message in datatext.character_problems(value)]
+    return [Problem(path, row, column, value, message) for message in _text_messages(value, roles_allowed, is_text)]
+
+
+@lru_cache(maxsize=1 << 15)
+def _text_messages(value: str, roles_allowed: bool, is_text: bool) -> tuple[str, ...]:
+    """What rule_text_field says of a value, wherever it stands: a pure function of the value, kept
+    once per distinct value (the tests validate a hundred copies of data/ that share nearly every cell)."""
+    messages = datatext.character_problems(value)
     if len(value) > MAX_FIELD_CHARS:
-        problems.append(Problem(path, row, column, value,
-                                f"{len(value):,} characters, over the limit of {MAX_FIELD_CHARS:,} per field"))
+        messages.append(f"{len(value):,} characters, over the limit of {MAX_FIELD_CHARS:,} per field")
     if is_text:
         found = (datatext.markup_problems(value) if roles_allowed
                  else datatext.markup_problems(value, roles=(), emphasis=False))
         where = "a note may use only {cite:p}, {cite:t}, {para}, {term} and *emphasis*" if roles_allowed \
             else "this field is plain text"
-        problems += [Problem(path, row, column, value, f"{message}; {where}") for message in found]
-    return problems
+        messages += [f"{message}; {where}" for message in found]
+    return tuple(messages)
 
 
 def rule_notes_distinct(path: str, frame: pd.DataFrame) -> Iterator[Problem]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 ROLES = ("cite:p", "cite:t", "para", "term")
 # a role of any name: {name}`content`
@@ -62,6 +63,18 @@ class Token:
 
 def tokens(text: str, roles: tuple[str, ...] = ROLES, emphasis: bool = True) -> list[Token]:
     """Split text into plain text, emphasis and role tokens. Unknown roles stay plain text."""
+    return list(_tokens(text, tuple(roles), emphasis))
+
+
+# The checks below are pure functions of their arguments, and validation asks them about the same
+# cells again and again (every rule, every validation of a copy of data/ in the tests): each is
+# computed once per distinct argument and kept as a tuple, and the public function hands out a new
+# list each time, so no caller can change what the next one gets.
+_CACHE_SIZE = 1 << 15
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _tokens(text: str, roles: tuple[str, ...], emphasis: bool) -> tuple[Token, ...]:
     out: list[Token] = []
     pos = 0
     pattern = _pattern(roles, emphasis)
@@ -75,9 +88,10 @@ def tokens(text: str, roles: tuple[str, ...] = ROLES, emphasis: bool = True) -> 
         pos = match.end()
     if pos < len(text):
         out.append(Token("text", text[pos:]))
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=64)
 def _pattern(roles: tuple[str, ...], emphasis: bool) -> re.Pattern[str]:
     names = "|".join(re.escape(r) for r in roles) or r"(?!)"
     role = rf"\{{(?P<role>{names})\}}`(?P<rcontent>[^`\n]+)`"
@@ -87,26 +101,50 @@ def _pattern(roles: tuple[str, ...], emphasis: bool) -> re.Pattern[str]:
 
 def character_problems(text: str) -> list[str]:
     """Control, bidirectional-override and zero-width characters; whitespace-only text."""
+    return list(_character_problems(text))
+
+
+def flagged_character(ch: str) -> bool:
+    """Whether character_problems reports the character ``ch``."""
+    return (ch in BIDI or ch in ZERO_WIDTH or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs")
+            or ch in "\u2028\u2029")
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _character_problems(text: str) -> tuple[str, ...]:
     found: list[str] = []
     if text and not text.strip():
         found.append("is only whitespace")
+    if text.isprintable():
+        # Every character reported below is one str.isprintable() rejects (categories C* and
+        # Zl/Zp; tests/test_datatext.py checks this for every code point), so printable text,
+        # nearly every cell, has none of them.
+        return tuple(found)
     for ch in dict.fromkeys(text):
-        name = unicodedata.name(ch, f"U+{ord(ch):04X}")
         if ch in BIDI:
-            found.append(f"contains the bidirectional control character U+{ord(ch):04X} ({name})")
+            found.append(f"contains the bidirectional control character U+{ord(ch):04X} ({_name(ch)})")
         elif ch in ZERO_WIDTH:
-            found.append(f"contains the zero-width character U+{ord(ch):04X} ({name})")
+            found.append(f"contains the zero-width character U+{ord(ch):04X} ({_name(ch)})")
         elif unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") or ch in "\u2028\u2029":
-            label = CONTROL_NAMES.get(ch, name)
+            label = CONTROL_NAMES.get(ch) or _name(ch)
             found.append(f"contains the control character U+{ord(ch):04X} ({label})")
-    return found
+    return tuple(found)
+
+
+def _name(ch: str) -> str:
+    return unicodedata.name(ch, f"U+{ord(ch):04X}")
 
 
 def markup_problems(text: str, roles: tuple[str, ...] = ROLES, emphasis: bool = True) -> list[str]:
     """What in ``text`` is markup other than the allowed roles and emphasis (empty if none)."""
+    return list(_markup_problems(text, tuple(roles), emphasis))
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _markup_problems(text: str, roles: tuple[str, ...], emphasis: bool) -> tuple[str, ...]:
     found: list[str] = []
     plain_parts: list[str] = []
-    for token in tokens(text, roles, emphasis):
+    for token in _tokens(text, roles, emphasis):
         if token.kind == "text":
             plain_parts.append(token.content)
             continue
@@ -127,7 +165,7 @@ def markup_problems(text: str, roles: tuple[str, ...] = ROLES, emphasis: bool = 
         found.append("contains a '*' that is not plain *emphasis*")
     elif not emphasis and _pattern((), True).search(plain):
         found.append("contains *emphasis*, which a plain text field cannot show")
-    return found
+    return tuple(found)
 
 
 def _role_problem(token: Token) -> str | None:
