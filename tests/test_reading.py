@@ -35,6 +35,32 @@ def essay_pages(root: Path, built_html: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
+def desktop_at_rest(browser, served_book):
+    """The essay's pages at 1440 x 900 for the tests that point at notes and markers, each page opened
+    once (a first visit, figures drawn) and handed on from one test to the next: a page load with its
+    figures costs more than all the pointing. A test leaves the page as it found it (its own checks
+    say so: nothing lit, folds closed again); before each use the pointer is moved off the text, the
+    focus dropped and the page scrolled to the top, its tab in front. Returns (page, console errors since it opened)."""
+    opened: dict[str, tuple] = {}
+
+    def at_rest(name: str):
+        if name not in opened:
+            page, errors, _ = visit(browser, f"{served_book}/{name}.html", width=1440, height=900)
+            wait_for_figures(page)
+            page.wait_for_timeout(200)
+            opened[name] = (page, errors)
+        page, errors = opened[name]
+        page.bring_to_front()  # a tab behind others gets its animation frames rarely: the notes would lag
+        page.mouse.move(5, 5)
+        page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+        return page, errors
+
+    yield at_rest
+    for page, _ in opened.values():
+        page.close()
+
+
+@pytest.fixture(scope="module")
 def all_pages(root: Path) -> list[str]:
     return toc_pages(root) + ["search", "genindex"]
 
@@ -99,12 +125,10 @@ def _check_stack(found: dict, name: str) -> tuple[float, float]:
     return level, pushed
 
 
-def test_margin_notes_sit_level_with_their_lines_or_just_below_the_note_above(browser, served_book, essay_pages) -> None:
+def test_margin_notes_sit_level_with_their_lines_or_just_below_the_note_above(desktop_at_rest, essay_pages) -> None:
     level, pushed, counted, folded_total = 0.0, 0.0, 0, 0
     for name in essay_pages:
-        page, errors, _ = visit(browser, f"{served_book}/{name}.html", width=1440, height=900)
-        wait_for_figures(page)
-        page.wait_for_timeout(200)
+        page, errors = desktop_at_rest(name)
         found = page.evaluate(PLACEMENT)
         lv, pu = _check_stack(found, name)
         level, pushed = max(level, lv), max(pushed, pu)
@@ -150,7 +174,6 @@ def test_margin_notes_sit_level_with_their_lines_or_just_below_the_note_above(br
         for para in found["paragraphs"]:
             assert para["box"] <= para["text"] + 4, f"{name} {para['id']}: the essay's column grew to hold notes"
         assert not errors, f"{name}: {errors}"
-        page.close()
     assert counted == len(data.load_tables()["annotations"])
     record("largest_level_note_distance_px", round(level, 1))
     record("largest_pushed_note_distance_px", round(pushed, 1))
@@ -176,12 +199,11 @@ LIT_SHARE = """() => {
 }"""
 
 
-def test_highlights_are_quiet_until_a_note_or_its_marker_is_pointed_at(browser, served_book, essay_pages) -> None:
+def test_highlights_are_quiet_until_a_note_or_its_marker_is_pointed_at(desktop_at_rest, essay_pages) -> None:
     notes = data.load_tables()["annotations"].set_index("annotation_id")
     lit_at_rest = total = 0
     for name in essay_pages:
-        page, _, _ = visit(browser, f"{served_book}/{name}.html", width=1440, height=900)
-        wait_for_figures(page)
+        page, errors = desktop_at_rest(name)
         share = page.evaluate(LIT_SHARE)
         lit_at_rest += share["lit"]
         total += share["total"]
@@ -205,7 +227,7 @@ def test_highlights_are_quiet_until_a_note_or_its_marker_is_pointed_at(browser, 
             still = page.evaluate("() => { document.activeElement && document.activeElement.blur();"
                                   " return document.querySelectorAll('.anno-hl.is-lit').length; }")
             assert still == 0, f"{name} {key}: still lit after leaving"
-        page.close()
+        assert not errors, f"{name}: {errors}"
     assert total > 7_000  # the whole essay
     record("highlighted_share_at_rest", lit_at_rest / total)
     assert lit_at_rest / total < 0.01, f"{lit_at_rest / total:.1%} of the essay's text is highlighted at rest"
