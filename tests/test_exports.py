@@ -129,6 +129,8 @@ def test_the_collection_its_page_and_every_annotation_pass_the_w3c_suite(collect
 
 def test_the_suite_rejects_what_the_model_forbids(collection: dict) -> None:
     broken = copy.deepcopy(collection)
+    # the two annotations broken here are enough: the others pass the suite in the test above
+    broken["first"]["items"] = broken["first"]["items"][:2]
     broken["first"]["items"][0]["created"] = "27 November 2026"
     del broken["first"]["items"][1]["target"]
     broken["first"]["startIndex"] = -1
