@@ -223,3 +223,38 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
               "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     TEST_TIME.parent.mkdir(parents=True, exist_ok=True)
     TEST_TIME.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+
+
+# Per-test CPU, for finding what the run spends its time on (the run is CPU-bound on two cores, so
+# a test's wall time says little): with EDITION_TEST_CPU=<file>, each test's CPU seconds (its
+# worker, the worker's children that ended, and those still running: the browser, JupyterLab, kernels)
+# are appended to <file> as JSON lines. Off unless asked for.
+TEST_CPU = "EDITION_TEST_CPU"
+
+
+def _tree_cpu() -> float:
+    import psutil
+
+    me = psutil.Process()
+    times = me.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for child in me.children(recursive=True):
+        try:
+            c = child.cpu_times()
+            total += c.user + c.system
+        except psutil.Error:
+            pass
+    return total
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    target = os.environ.get(TEST_CPU)
+    if not target:
+        yield
+        return
+    cpu, wall = _tree_cpu(), time.monotonic()
+    yield
+    line = {"test": item.nodeid, "cpu": round(_tree_cpu() - cpu, 2), "wall": round(time.monotonic() - wall, 2)}
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line) + "\n")
