@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 import pandas as pd
-from frictionless import FrictionlessException, Package
+from frictionless import Checklist, FrictionlessException, Package
+from frictionless import settings as frictionless_settings
 from pybtex.database import BibliographyData, parse_file
 
 from edition import datatext, reads, vocab
@@ -332,40 +333,109 @@ def structure_problems(data_dir: Path) -> tuple[dict | None, dict[str, CsvFile],
 def frictionless_problems(data_dir: Path, files: dict[str, CsvFile] | None = None) -> list[Problem]:
     """Problems the maintained validator (frictionless) finds: types, required, enums, keys.
 
+    What frictionless says of the whole package is what it says of the descriptor, then of each
+    resource in order (frictionless.Package.validate): each of those answers is kept by the content
+    it reads (_frictionless_findings), so a copy of data/ with one table changed validates that
+    table (and the tables whose foreign keys look into it) again, and reuses the rest.
     Its row numbers count records; they are turned into file line numbers with ``files``.
     """
     where = _rel(data_dir / PACKAGE_FILE)
     try:
-        package = Package(str(data_dir / PACKAGE_FILE), basepath=str(data_dir))
-        report = package.validate()
+        task_findings, error_findings, paths = _frictionless_findings(data_dir)
     except FrictionlessException as err:
         return [Problem(where, None, None, None, f"invalid descriptor: {err}")]
     except Exception as err:  # noqa: BLE001 - a validator crash must still name the package, not trace back
         return [Problem(where, None, None, None, f"the validator could not read the package: {type(err).__name__}: {err}")]
     by_file = {}
     if files is not None:
-        paths = {r.name: r.path for r in package.resources}
         by_file = {paths.get(name): csv_file for name, csv_file in files.items()}
     problems: list[Problem] = []
-    for task in report.tasks:
-        path = _rel(data_dir / Path(task.place).name) if task.place else _rel(data_dir)
-        csv_file = by_file.get(Path(task.place).name) if task.place else None
-        for error in task.errors:
-            number = getattr(error, "row_number", None)
-            if number is not None and csv_file is not None:
-                number = csv_file.line_of(number) or number
-            problems.append(
-                Problem(
-                    path=path,
-                    row=number,
-                    field=getattr(error, "field_name", None),
-                    value=getattr(error, "cell", None),
-                    message=f"{error.type}: {error.note}",
-                )
-            )
-    for error in report.errors:
-        problems.append(Problem(_rel(data_dir / PACKAGE_FILE), None, None, None, f"{error.type}: {error.note}"))
+    for place, number, field, cell, message in task_findings:
+        path = _rel(data_dir / place) if place else _rel(data_dir)
+        csv_file = by_file.get(place) if place else None
+        if number is not None and csv_file is not None:
+            number = csv_file.line_of(number) or number
+        problems.append(Problem(path=path, row=number, field=field, value=cell, message=message))
+    for message in error_findings:
+        problems.append(Problem(where, None, None, None, message))
     return problems
+
+
+# What frictionless found, as (file name, row number, field, cell, "type: note"); and the messages
+# of report-level errors.
+Finding = tuple[str | None, int | None, str | None, object, str]
+_FRICTIONLESS_KEPT: dict[str, tuple[tuple[Finding, ...], tuple[str, ...]]] = {}  # the last 256, by content
+_FRICTIONLESS_KEEP = 256
+
+
+def _frictionless_findings(data_dir: Path) -> tuple[list[Finding], list[str], dict[str, str]]:
+    """What frictionless.Package.validate reports of data/, the descriptor's part and each
+    resource's part kept by the bytes that part reads. A resource's validation reads the descriptor,
+    its own file and the files of the resources its foreign keys name, and nothing else, so an
+    answer kept by those bytes is the one a new validation would give (tests/test_validation_cache.py
+    compares the two on broken copies). An answer that names the folder itself is not kept."""
+    descriptor_bytes = (data_dir / PACKAGE_FILE).read_bytes()
+    package_key = "package\0" + hashlib.sha256(descriptor_bytes).hexdigest()
+    package: Package | None = None
+    folder_names = (str(data_dir), str(data_dir.resolve()))
+
+    def opened() -> Package:
+        nonlocal package
+        if package is None:
+            package = Package(str(data_dir / PACKAGE_FILE), basepath=str(data_dir))
+        return package
+
+    def keep(key: str, tasks: list[Finding], errors: list[str]) -> None:
+        said = " ".join(str(f[3]) + f[4] for f in tasks) + " ".join(errors)
+        if any(name in said for name in folder_names):
+            return
+        if len(_FRICTIONLESS_KEPT) >= _FRICTIONLESS_KEEP:
+            del _FRICTIONLESS_KEPT[next(iter(_FRICTIONLESS_KEPT))]
+        _FRICTIONLESS_KEPT[key] = (tuple(tasks), tuple(errors))
+
+    # the descriptor first: frictionless stops at its metadata errors, before any resource
+    if package_key not in _FRICTIONLESS_KEPT:
+        checked = opened()  # a descriptor frictionless cannot read raises here, as it did before
+        try:
+            checked.to_descriptor(validate=True)
+            errors: list[str] = []
+        except FrictionlessException as exception:
+            errors = [f"{error.type}: {error.note}" for error in exception.to_errors()]
+        keep(package_key, [], errors)
+        if errors:
+            return [], errors, {}
+    elif _FRICTIONLESS_KEPT[package_key][1]:
+        return [], list(_FRICTIONLESS_KEPT[package_key][1]), {}
+    descriptor = json.loads(descriptor_bytes)
+    by_name = {r["name"]: r for r in descriptor["resources"]}
+    task_findings: list[Finding] = []
+    error_findings: list[str] = []
+    for index, resource in enumerate(descriptor["resources"]):
+        digest = hashlib.sha256(descriptor_bytes)
+        digest.update(f"\0{index}\0{resource['name']}\0".encode())
+        looked_up = [resource["name"]] + sorted({fk.get("reference", {}).get("resource") or resource["name"]
+                                                 for fk in resource["schema"].get("foreignKeys", [])})
+        for name in looked_up:
+            target = by_name.get(name)
+            file = data_dir / target["path"] if target else None
+            digest.update(f"\0{name}\0".encode())
+            digest.update(file.read_bytes() if file is not None and file.is_file() else b"\0missing\0")
+        key = "resource\0" + digest.hexdigest()
+        if key not in _FRICTIONLESS_KEPT:
+            report = opened().resources[index].validate(
+                checklist=Checklist(), limit_errors=frictionless_settings.DEFAULT_LIMIT_ERRORS, limit_rows=None)
+            tasks = [(Path(task.place).name if task.place else None, getattr(error, "row_number", None),
+                      getattr(error, "field_name", None), getattr(error, "cell", None), f"{error.type}: {error.note}")
+                     for task in report.tasks for error in task.errors]
+            keep(key, tasks, [f"{error.type}: {error.note}" for error in report.errors])
+            if key not in _FRICTIONLESS_KEPT:  # not kept: use it this once
+                task_findings += tasks
+                error_findings += [f"{error.type}: {error.note}" for error in report.errors]
+                continue
+        kept_tasks, kept_errors = _FRICTIONLESS_KEPT[key]
+        task_findings += kept_tasks
+        error_findings += kept_errors
+    return task_findings, error_findings, {name: r["path"] for name, r in by_name.items()}
 
 
 def _raw_tables(data_dir: Path, descriptor: dict) -> dict[str, pd.DataFrame]:
@@ -812,12 +882,25 @@ BIB_ENTRY_RE = re.compile(r"^[ \t]*@(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s]+)\s*,"
 
 
 def bib_entry_lines(text: str) -> dict[str, int]:
-    """Line number of each entry's '@type{key,' in references.bib."""
-    return {m.group("key"): text.count("\n", 0, m.start()) + 1 for m in BIB_ENTRY_RE.finditer(text)}
+    """Line number of each entry's '@type{key,' in references.bib (a key given twice: its last entry)."""
+    lines: dict[str, int] = {}
+    line, counted = 1, 0
+    for match in BIB_ENTRY_RE.finditer(text):  # line breaks counted once, from one entry to the next
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        lines[match.group("key")] = line
+    return lines
 
 
 def rule_bib_braces_balanced(path: str, text: str) -> list[Problem]:
     """Each entry closes its braces before the next '@' entry starts; the error names the entry's line."""
+    return [Problem(path, *finding) for finding in _bib_brace_findings(text)]
+
+
+@lru_cache(maxsize=8)
+def _bib_brace_findings(text: str) -> tuple[tuple[int, str, None, str], ...]:
+    """rule_bib_braces_balanced's (line, entry, value, message), a pure function of the file's text
+    (kept for the last few texts: the data tests validate a hundred copies of one bibliography)."""
     depth = 0
     opened: tuple[str, int] | None = None
     for number, line in enumerate(text.splitlines(), 1):
@@ -825,19 +908,19 @@ def rule_bib_braces_balanced(path: str, text: str) -> list[Problem]:
         if match and line.lstrip().startswith("@"):
             if depth > 0 and opened:
                 key, start = opened
-                return [Problem(path, start, key or "entry", None,
-                                f"entry opened at line {start} is not closed (a '}}' is missing) before the next entry at line {number}")]
+                return ((start, key or "entry", None,
+                         f"entry opened at line {start} is not closed (a '}}' is missing) before the next entry at line {number}"),)
             depth = 0
             opened = (match.group("key"), number)
         stripped = re.sub(r"\\[{}]", "", line)
         depth += stripped.count("{") - stripped.count("}")
         if depth < 0 and opened:
-            return [Problem(path, number, opened[0] or "entry", None,
-                            f"one '}}' too many (the entry opened at line {opened[1]})")]
+            return ((number, opened[0] or "entry", None,
+                     f"one '}}' too many (the entry opened at line {opened[1]})"),)
     if depth > 0 and opened:
-        return [Problem(path, opened[1], opened[0] or "entry", None,
-                        "entry is not closed (a '}' is missing) before the end of the file")]
-    return []
+        return ((opened[1], opened[0] or "entry", None,
+                 "entry is not closed (a '}' is missing) before the end of the file"),)
+    return ()
 
 
 def precision_rank(vocabulary: "vocab.Vocabulary", table: str, column: str) -> dict[str, int]:
