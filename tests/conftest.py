@@ -226,9 +226,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 # Per-test CPU, for finding what the run spends its time on (the run is CPU-bound on two cores, so
-# a test's wall time says little): with EDITION_TEST_CPU=<file>, each test's CPU seconds (its
-# worker, the worker's children that ended, and those still running: the browser, JupyterLab, kernels)
-# are appended to <file> as JSON lines. Off unless asked for.
+# a test's wall time says little): with EDITION_TEST_CPU=<file>, each test's CPU seconds are appended
+# to <file> as JSON lines: its worker's and every process's under it, those that ended included (the
+# browser and its renderers, JupyterLab and its kernels, builds). Off unless asked for.
 TEST_CPU = "EDITION_TEST_CPU"
 
 
@@ -239,9 +239,9 @@ def _tree_cpu() -> float:
     times = me.cpu_times()
     total = times.user + times.system + times.children_user + times.children_system
     for child in me.children(recursive=True):
-        try:
+        try:  # with the processes it started and has reaped (the browser's renderers, a server's kernels)
             c = child.cpu_times()
-            total += c.user + c.system
+            total += c.user + c.system + c.children_user + c.children_system
         except psutil.Error:
             pass
     return total
