@@ -13,14 +13,22 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-import pandas as pd
-from frictionless import Checklist, FrictionlessException, Package
-from frictionless import settings as frictionless_settings
-from pybtex.database import BibliographyData, parse_file
+from edition.build import defer_rfc3987_syntax
 
-from edition import datatext, reads, vocab
-from edition.paths import DATA_DIR, ROOT
-from edition.validated import VALIDATED_DIR, inputs_digest, passed, remember, text_sources  # noqa: F401
+# frictionless validates descriptors with jsonschema, whose import compiles rfc3987_syntax's IRI
+# grammars (about 1.1 s of CPU per process) for "iri" formats no Data Package schema uses: deferred
+# to their first use, as `make book` defers them (edition.build; tests/test_startup.py shows the
+# deferred check judges IRIs exactly as before). Done before anything here can import jsonschema.
+defer_rfc3987_syntax()
+
+import pandas as pd  # noqa: E402
+from frictionless import Checklist, FrictionlessException, Package  # noqa: E402
+from frictionless import settings as frictionless_settings  # noqa: E402
+from pybtex.database import BibliographyData, parse_file  # noqa: E402
+
+from edition import datatext, reads, vocab  # noqa: E402
+from edition.paths import DATA_DIR, ROOT  # noqa: E402
+from edition.validated import VALIDATED_DIR, inputs_digest, passed, remember, text_sources  # noqa: E402,F401
 
 ESSAY_DATE = dt.date(2023, 10, 26)
 PACKAGE_FILE = "datapackage.json"
