@@ -6,28 +6,28 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+import build_zygote
 from edition import essay
 from test_html import rendered_paragraphs, toc_pages
 
-# `jupyter-book build`, strict as `make book` runs it, with the IRI grammars that jsonschema
-# compiles at import deferred as edition.build defers them (about 1.2 s a build; tests/test_startup.py
-# shows that the deferral judges IRIs exactly as before)
-JB = [sys.executable, "-c", "import sys; from edition.build import jupyter_book; sys.exit(jupyter_book(sys.argv[1:]))",
-      "build", "--builder", "html", "--warningiserror", "--nitpick", "--keep-going"]
+# `jupyter-book build`, strict as `make book` runs it, each in a process of its own forked from one
+# that has imported the libraries (tests/build_zygote.py), with the IRI grammars that jsonschema
+# compiles at import deferred as edition.build defers them (tests/test_startup.py shows that the
+# deferral judges IRIs exactly as before)
+JB = ["build", "--builder", "html", "--warningiserror", "--nitpick", "--keep-going"]
 COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info",
                                      "node_modules")
 
 
 def build(book: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, EDITION_ROOT=str(book))
-    return subprocess.run([*JB, str(book)], capture_output=True, text=True, env=env, timeout=1200)
+    return build_zygote.jupyter_book([*JB, str(book)], env, timeout=1200)
 
 
 def book_copy(root: Path, tmp_path: Path, **config: object) -> Path:
