@@ -446,12 +446,14 @@ def _frictionless_findings(data_dir: Path) -> tuple[list[Finding], list[str], di
     return task_findings, error_findings, {name: r["path"] for name, r in by_name.items()}
 
 
-def _raw_tables(data_dir: Path, descriptor: dict) -> dict[str, pd.DataFrame]:
-    """Every table as strings, indexed by the file line each row starts on (header: line 1)."""
+def _raw_tables(data_dir: Path, descriptor: dict, files: Mapping[str, CsvFile] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table as strings, indexed by the file line each row starts on (header: line 1).
+    ``files``: CSV files already read by structure_problems in this validation, by resource name."""
     tables = {}
     for resource in descriptor["resources"]:
-        path = data_dir / resource["path"]
-        csv_file, problems = read_csv_file(path)
+        csv_file = (files or {}).get(resource["name"])
+        if csv_file is None:
+            csv_file, problems = read_csv_file(data_dir / resource["path"])
         if csv_file is None:
             raise DataError([str(p) for p in problems])
         rows = [cells for _, cells in csv_file.records if cells]
@@ -500,9 +502,10 @@ def cited_in_text(paths: Iterable[Path]) -> dict[str, list[str]]:
     """Bibliography keys cited with {cite} roles in the given files: key -> files."""
     found: dict[str, list[str]] = {}
     for path in paths:
+        where = _rel(path)  # once per file, not once per citation (it resolves the path)
         for match in CITE_RE.finditer(path.read_text(encoding="utf-8")):
             for key in match.group(1).split(","):
-                found.setdefault(key.strip(), []).append(_rel(path))
+                found.setdefault(key.strip(), []).append(where)
     return found
 
 
@@ -544,10 +547,20 @@ class CrossCheck:
     def source_dates(self) -> dict[str, dt.date | None]:
         return {key: source_date(dict(entry.fields)) for key, entry in self.bib.entries.items()}
 
+    @cached_property
+    def cited_in_prose(self) -> dict[str, list[str]]:
+        """cited_in_text of the prose files, which two rules ask about."""
+        return cited_in_text(self.text_files)
+
+    @cached_property
+    def _paths(self) -> dict[str, str]:
+        return {r["name"]: _rel(self.data_dir / r["path"]) for r in self.descriptor["resources"]}
+
     def path(self, name: str) -> str:
         """A table's file, as problems name it."""
-        (resource,) = [r for r in self.descriptor["resources"] if r["name"] == name]
-        return _rel(self.data_dir / resource["path"])
+        if sum(r["name"] == name for r in self.descriptor["resources"]) != 1:
+            raise ValueError(f"not one resource named {name!r}")
+        return self._paths[name]
 
     def each_table(self) -> Iterator[tuple[str, str, pd.DataFrame, dict[str, dict]]]:
         """(name, file, rows, schema fields by name) of every table."""
@@ -647,12 +660,15 @@ def rule_cells_are_safe_text(check: CrossCheck) -> list[Problem]:
     """Every cell passes rule_text_field: size, characters, and no markup but a note's roles."""
     problems = []
     for name, path, frame, fields in check.each_table():
+        kinds = [(column, (name, column) in ROLE_FIELDS, field["type"] == "string") for column, field in fields.items()]
         for row, record in _rows(frame):
-            for column, field in fields.items():
+            for column, roles_allowed, is_text in kinds:
                 value = record.get(column, "")
                 if value:
-                    problems.extend(rule_text_field(path, row, column, value, (name, column) in ROLE_FIELDS,
-                                                    field["type"] == "string"))
+                    # rule_text_field, asked only for its messages first: nearly every cell has none
+                    messages = _text_messages(value, roles_allowed, is_text)
+                    if messages:
+                        problems += [Problem(path, row, column, value, message) for message in messages]
     return problems
 
 
@@ -781,13 +797,13 @@ def rule_one_verdict_per_claim(check: CrossCheck) -> list[Problem]:
 def rule_prose_citations_known(check: CrossCheck) -> list[Problem]:
     """Every key the book's prose cites with {cite} is an entry of references.bib."""
     return [Problem(files[0], None, "cite", key, f"unknown source key (not in {BIB_FILE})")
-            for key, files in cited_in_text(check.text_files).items() if key not in check.bib.entries]
+            for key, files in check.cited_in_prose.items() if key not in check.bib.entries]
 
 
 def rule_bib_entries_cited(check: CrossCheck) -> list[Problem]:
     """Every bibliography entry is cited by some row's sources or by the prose."""
     used = {key for _, _, _, record in check.each_row() if "sources" in record for key in _keys(record["sources"])}
-    used |= set(cited_in_text(check.text_files))
+    used |= set(check.cited_in_prose)
     return [Problem(check.bib_path, check.bib_lines.get(key), "key", key, "bibliography entry is cited nowhere")
             for key in check.bib.entries if key not in used]
 
@@ -803,22 +819,23 @@ CROSS_RULES = (
 )
 
 
-def cross_check(data_dir: Path, descriptor: dict, today: dt.date,
-                text_files: list[Path] | None = None) -> tuple[CrossCheck | None, list[Problem]]:
+def cross_check(data_dir: Path, descriptor: dict, today: dt.date, text_files: list[Path] | None = None,
+                files: Mapping[str, CsvFile] | None = None) -> tuple[CrossCheck | None, list[Problem]]:
     """What the cross-table rules read, or the problem that stops them (an unreadable bibliography)."""
     bib, bib_text, problems = read_bibliography_checked(data_dir)
     if bib is None:
         return None, problems
     text_files = text_files if text_files is not None else text_sources(data_dir.parent)
-    return CrossCheck(data_dir, descriptor, _raw_tables(data_dir, descriptor), bib, bib_text, today, text_files), []
+    return CrossCheck(data_dir, descriptor, _raw_tables(data_dir, descriptor, files), bib, bib_text, today, text_files), []
 
 
 def cross_check_problems(
-    data_dir: Path, descriptor: dict, today: dt.date, text_files: list[Path] | None = None
+    data_dir: Path, descriptor: dict, today: dt.date, text_files: list[Path] | None = None,
+    files: Mapping[str, CsvFile] | None = None,
 ) -> list[Problem]:
     """Checks frictionless cannot express, each a named rule (CROSS_RULES): bibliography, keys,
     places, dates, flags, markup, anchors, verdicts."""
-    check, problems = cross_check(data_dir, descriptor, today, text_files)
+    check, problems = cross_check(data_dir, descriptor, today, text_files, files)
     if check is None:
         return problems
     return [problem for rule in CROSS_RULES for problem in rule(check)]
@@ -1115,7 +1132,7 @@ def _validate(data_dir: Path, today: dt.date, text_files: list[Path] | None) -> 
         # row checks on a malformed package would only add follow-on noise: name the cause first
         raise DataError([str(p) for p in problems])
     problems = frictionless_problems(data_dir, files)
-    problems += cross_check_problems(data_dir, descriptor, today, text_files)
+    problems += cross_check_problems(data_dir, descriptor, today, text_files, files)
     if problems:
         raise DataError([str(p) for p in problems])
     _validated_here.add(digest)
