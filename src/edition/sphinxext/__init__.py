@@ -1,25 +1,28 @@
-"""Sphinx glue for the edition: one extension that Jupyter Book loads from _config.yml."""
+"""Sphinx glue for the edition: one extension that Jupyter Book loads from _config.yml.
+
+Its modules are imported when Sphinx sets the extension up, not with the package, so that a
+project loading only some of them (``edition.sphinxext.atomic_output``, ``.bibstyle`` ...) imports
+only those.
+"""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
-from sphinx.config import Config
-from sphinx.errors import ConfigError
-
-from edition import check
-from edition.paths import STATIC_DIR
-from edition.sphinxext import bibstyle, data_docs, downloads, editorial, essay_text, figure_panel, pagemeta
-from edition.sphinxext import atomic_output, csp, inputs, markup_fixes, notebook_downloads, page_assets, plotly_output
-from edition.sphinxext import compact_html, htmlnodes, icon_fonts, markup_nodes, print_edition
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 
 def check_inputs(app: Sphinx, config: Config) -> None:
     """Refuse to build from an altered seed or from invalid data (edition.check.verify: data that
     passed a validation unchanged is not validated again; any change validates in full)."""
+    from sphinx.errors import ConfigError
+
+    from edition import check
+
     try:
         check.verify()
     except check.CheckFailed as err:
@@ -29,25 +32,34 @@ def check_inputs(app: Sphinx, config: Config) -> None:
 # Files the themes copy into _static that no page of this book loads or links: source maps
 # (read only by browser developer tools) and the theme's translation catalogs (the book is in
 # English; they are used at build time), and the theme's icon script, which no page loads
-# (see page_assets). About 5.5 MB. The icon fonts' TrueType copies stay:
+# (see page_assets.UNLOADED_ICON_SCRIPT). About 5.5 MB. The icon fonts' TrueType copies stay:
 # the theme's CSS names them as fallbacks, and a dangling reference would be a broken link.
-UNLOADED_STATIC = ("**/*.map", "locales", *page_assets.UNLOADED_ICON_SCRIPT)
+UNLOADED_STATIC = ("**/*.map", "locales")
 
 
 def prune_static(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name not in ("html", "dirhtml"):
         return
+    from edition.sphinxext import page_assets
+
     static = Path(app.outdir) / "_static"
-    for pattern in UNLOADED_STATIC:
+    for pattern in (*UNLOADED_STATIC, *page_assets.UNLOADED_ICON_SCRIPT):
         for path in static.glob(pattern):
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 def add_static(app: Sphinx, config: Config) -> None:
+    from edition.paths import STATIC_DIR
+
     config.html_static_path.append(str(STATIC_DIR))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    from edition.paths import STATIC_DIR
+    from edition.sphinxext import atomic_output, bibstyle, compact_html, csp, data_docs, downloads, editorial
+    from edition.sphinxext import essay_text, figure_panel, htmlnodes, icon_fonts, inputs, markup_fixes
+    from edition.sphinxext import markup_nodes, notebook_downloads, page_assets, pagemeta, plotly_output, print_edition
+
     bibstyle.setup(app)
     app.connect("config-inited", check_inputs)
     app.connect("config-inited", add_static)
