@@ -248,6 +248,11 @@ def read_csv_file(path: Path) -> tuple[CsvFile | None, list[Problem]]:
     text, problems = _decode(path)
     if problems:
         return None, problems
+    # A field may be as long as the file (the size rule names a long one). csv's own limit, 131,072
+    # characters, held only until frictionless's CSV reader was first imported (it raises the limit
+    # for the process), so a long field read before any frictionless validation failed differently.
+    if csv.field_size_limit() < MAX_FILE_BYTES:
+        csv.field_size_limit(MAX_FILE_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
