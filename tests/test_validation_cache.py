@@ -85,6 +85,9 @@ CHANGES = [
     ("a note's kind outside its enum", set_cell("annotations", 6, "kind", "rumor")),
     ("the schema narrows an enum", edit_descriptor(
         lambda d: schema_field(d, "transfers", "category")["constraints"].__setitem__("enum", ["aircraft"]))),
+    ("a foreign key into a table the package lacks", edit_descriptor(
+        lambda d: [r for r in d["resources"] if r["name"] == "annotations"][0]["schema"]["foreignKeys"][0]
+        ["reference"].__setitem__("resource", "nowhere"))),
     ("descriptor metadata invalid", edit_descriptor(
         lambda d: schema_field(d, "places", "name")["constraints"].__setitem__("maxLength", "long"))),
     ("unchanged again", lambda folder: None),
@@ -109,10 +112,11 @@ def test_kept_answers_equal_a_whole_package_validation(tmp_path: Path, root: Pat
             assert expected, f"{description}: the change should make frictionless object"
         found_any |= {p.message.split(":")[0] for p in expected}
     # the cases reach the kinds of answer the kept results must carry
-    assert {"foreign-key", "type-error", "primary-key", "unique-error", "constraint-error", "invalid descriptor"} <= found_any, found_any
+    assert {"foreign-key", "type-error", "primary-key", "unique-error", "constraint-error", "invalid descriptor",
+            "resource-error"} <= found_any, found_any
 
 
-@pytest.mark.parametrize("description, change", [CHANGES[2], CHANGES[5], CHANGES[9]], ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize("description, change", [CHANGES[2], CHANGES[5], CHANGES[9], CHANGES[10]], ids=lambda v: str(v)[:30])
 def test_a_fresh_answer_equals_a_whole_package_validation(tmp_path: Path, root: Path, description: str,
                                                           change: Callable[[Path], None]) -> None:
     """Nothing kept: each resource validated on its own says what the whole package's validation says."""
