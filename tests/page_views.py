@@ -3,8 +3,8 @@
 Most browser tests look at every page as it loads, at one width and theme, and only read what it
 shows: the layout shift and theme (tests/test_browser.py), the essay's text, the shift while loading
 and axe-core's rules (tests/test_reading.py), sideways scrolling, each figure's texts and controls
-on a phone, and the figures' contrast (tests/test_figures_browser.py), the Content-Security-Policy
-(tests/test_csp.py), the figures drawn with their basemap, no console error and no request to
+on a phone, the map's place labels at each width and the figures' contrast
+(tests/test_figures_browser.py), the Content-Security-Policy (tests/test_csp.py), the figures drawn with their basemap, no console error and no request to
 another host. Each page is opened once per view, all at 900 px high, and the visit measures what the
 view's tests need, in this order: text on load; figures drawn; +200 ms: shift, theme, figures'
 drawing, contrast, page width and figure boxes; +700 ms (the views that measure it): every shift
@@ -43,13 +43,14 @@ FULL_SCREENSHOTS = "EDITION_FULL_SCREENSHOTS"  # set: full-page screenshots (mak
 #   axe       axe-core's serious and critical violations
 #   drawing   each figure's SVG and the map's land layer
 #   contrast  each figure's texts and controls with their colours
-#   phone     sideways scrolling, the page's width and each figure's text and control boxes
+#   phone     sideways scrolling and the page's width
+#   boxes     each figure's text, map label and control boxes
 VIEWS = {
-    (1440, False): (["search", "genindex"], {"text", "settled", "axe", "drawing", "contrast"}),
+    (1440, False): (["search", "genindex"], {"text", "settled", "axe", "drawing", "contrast", "boxes"}),
     (1440, True): (["search", "genindex"], {"axe", "contrast"}),
-    (390, False): (["search", "genindex"], {"settled", "phone"}),
+    (390, False): (["search", "genindex"], {"settled", "phone", "boxes"}),
     (390, True): ([], set()),
-    (320, False): (["search", "genindex"], {"phone"}),
+    (320, False): (["search", "genindex"], {"phone", "boxes"}),
 }
 DRAWING_VIEW = (1440, False)
 VIEW_IDS = [f"{width}-{'dark' if dark else 'light'}" for width, dark in VIEWS]  # test ids, one per view
@@ -84,9 +85,14 @@ SIDEWAYS = """() => {
     }).slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
     return {scroll: document.documentElement.scrollWidth, width: w, wide};
 }"""
-# each figure's visible SVG text (ticks, legend, annotations, labels; hover layer excluded), its
-# plot's box and the boxes of the HTML controls above or below it
+# each figure's visible SVG text (ticks, legend, annotations, labels; hover layer excluded), its map's
+# place labels (every one, hidden or not), its plot's box and the boxes of the HTML controls above or
+# below it
 FIGURE_BOXES = """() => [...document.querySelectorAll('.edition-plotly')].map(h => ({
+    panel: (h.closest('[id^="panel-"]') || {}).id || null,
+    labels: [...h.querySelectorAll('.scattergeo text')]
+      .map(t => { const r = t.getBoundingClientRect();
+                  return [t.textContent, {x: r.x, y: r.y, width: r.width, height: r.height}]; }),
     texts: [...h.querySelectorAll('svg.main-svg text')]
       .filter(t => !t.closest('.hoverlayer') && t.textContent.trim() && t.getBBox().width > 0
                    && getComputedStyle(t).visibility !== 'hidden' && getComputedStyle(t).opacity !== '0')
@@ -215,7 +221,7 @@ class PageView:
     colours: list | None = None          # FIGURE_COLOURS, figures drawn + 200 ms
     sideways: dict | None = None         # SIDEWAYS, figures drawn + 200 ms
     overflow: float | None = None        # scrollWidth - innerWidth, figures drawn + 200 ms
-    figure_boxes: list | None = None     # FIGURE_BOXES, figures drawn + 200 ms
+    figure_boxes: list | None = None     # FIGURE_BOXES, figures drawn + 200 ms (for map labels as well)
     shift_total: float | None = None     # every shift summed, figures drawn + 700 ms
     axe: list[str] | None = None         # serious or critical violations
     violations: list[str] | None = None  # the policy's, after everything above
@@ -321,6 +327,7 @@ def _visit_once(tab: Tab, base: str, name: str, width: int, dark: bool, measures
         if "phone" in measures:
             found.sideways = page.evaluate(SIDEWAYS)
             found.overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if "boxes" in measures:
             found.figure_boxes = page.evaluate(FIGURE_BOXES)
         if "settled" in measures:
             page.wait_for_timeout(500)
