@@ -147,3 +147,31 @@ def test_the_brace_check_kept_per_text_names_each_call_s_file() -> None:
             expected = [data.Problem(path, line, key, None, message)] if message else []
             assert found == expected
             found.clear()  # a caller's change to its list does not reach the next call
+
+
+def test_what_the_bibliography_yields_is_reported_for_each_copy(tmp_path: Path, root: Path) -> None:
+    """Bibliography findings kept by its text are reported again, with each copy's file, every time;
+    a different bibliography gets its own."""
+    from test_data import TODAY, append_bib
+
+    def bad_copy(name: str, entry: str) -> Path:
+        folder = tmp_path / name
+        shutil.copytree(root / "data", folder)
+        append_bib(folder, entry)
+        return folder
+
+    def found(folder: Path) -> list[str]:
+        descriptor, files, _ = data.structure_problems(folder)
+        check, _ = data.cross_check(folder, descriptor, TODAY, [], files)
+        return [str(p) for rule in (data.rule_bib_text_safe, data.rule_bib_required_fields) for p in rule(check)]
+
+    first = "@misc{aaa-hidden,\n  title = {Hidden \u202e title},\n  year = {2024}\n}"
+    second = "@misc{bbb-undated,\n  title = {Plain},\n  url = {https://example.org/b},\n  urldate = {2024-01-02},\n  howpublished = {X}\n}"
+    one, two, three = bad_copy("one", first), bad_copy("two", first), bad_copy("three", second)
+    for _ in range(2):
+        a, b, c = found(one), found(two), found(three)
+        assert any("aaa-hidden.title" in m and "U+202E" in m for m in a)
+        assert any("aaa-hidden.url" in m and "required bibliography field" in m for m in a)
+        assert [m.replace(str(two), str(one)) for m in b] == a and all(str(two) in m for m in b)
+        assert not any("aaa-hidden" in m for m in c)
+        assert any("bbb-undated.year" in m and "publication year missing" in m for m in c)

@@ -568,7 +568,29 @@ class CrossCheck:
 
     @cached_property
     def source_dates(self) -> dict[str, dt.date | None]:
-        return {key: source_date(dict(entry.fields)) for key, entry in self.bib.entries.items()}
+        return dict(self.kept_for_bib("source dates", lambda: tuple(
+            (key, source_date(dict(entry.fields))) for key, entry in self.bib.entries.items())))
+
+    def kept_for_bib(self, what: str, compute: Callable[[], tuple]) -> tuple:
+        """What ``compute`` finds in the bibliography alone (its entries and their lines), kept by the
+        text of references.bib, which the parse and the lines come from: the data tests validate a
+        hundred copies that share one bibliography. A tuple, so no caller can change it for the next."""
+        key = (what, hashlib.sha256(self.bib_text.encode()).hexdigest())
+        if key not in _BIB_KEPT:
+            if len(_BIB_KEPT) >= 32:
+                del _BIB_KEPT[next(iter(_BIB_KEPT))]
+            _BIB_KEPT[key] = compute()
+        return _BIB_KEPT[key]
+
+    def rows(self, name: str) -> list[tuple[int, dict]]:
+        """_rows of a table, built once per check: the rules only read them."""
+        if name not in self._rows_of:
+            self._rows_of[name] = list(_rows(self.tables[name]))
+        return self._rows_of[name]
+
+    @cached_property
+    def _rows_of(self) -> dict[str, list[tuple[int, dict]]]:
+        return {}
 
     @cached_property
     def cited_in_prose(self) -> dict[str, list[str]]:
@@ -593,8 +615,8 @@ class CrossCheck:
 
     def each_row(self) -> Iterator[tuple[str, str, int, dict]]:
         """(table, file, file line, row) of every row of every table."""
-        for name, path, frame, _ in self.each_table():
-            for row, record in _rows(frame):
+        for name, path, _, _ in self.each_table():
+            for row, record in self.rows(name):
                 yield name, path, row, record
 
     def table(self, name: str) -> tuple[str, pd.DataFrame] | None:
@@ -629,6 +651,11 @@ def rule_bib_keys_well_formed(check: CrossCheck) -> list[Problem]:
 
 def rule_bib_required_fields(check: CrossCheck) -> list[Problem]:
     """Every entry has title, url, urldate and howpublished, and a year unless its note says it is undated."""
+    return [Problem(check.bib_path, *finding) for finding in check.kept_for_bib("required fields", lambda: tuple(
+        (p.row, p.field, p.value, p.message) for p in _bib_required_fields(check)))]
+
+
+def _bib_required_fields(check: CrossCheck) -> list[Problem]:
     problems = []
     for key, entry in check.bib.entries.items():
         at = check.bib_lines.get(key)
@@ -643,6 +670,11 @@ def rule_bib_required_fields(check: CrossCheck) -> list[Problem]:
 
 def rule_bib_text_safe(check: CrossCheck) -> list[Problem]:
     """No bibliography field carries HTML or script, a disallowed character, or more than MAX_FIELD_CHARS."""
+    return [Problem(check.bib_path, *finding) for finding in check.kept_for_bib("text safe", lambda: tuple(
+        (p.row, p.field, p.value, p.message) for p in _bib_text_safe(check)))]
+
+
+def _bib_text_safe(check: CrossCheck) -> list[Problem]:
     problems = []
     for key, entry in check.bib.entries.items():
         at = check.bib_lines.get(key)
@@ -684,7 +716,7 @@ def rule_cells_are_safe_text(check: CrossCheck) -> list[Problem]:
     problems = []
     for name, path, frame, fields in check.each_table():
         kinds = [(column, (name, column) in ROLE_FIELDS, field["type"] == "string") for column, field in fields.items()]
-        for row, record in _rows(frame):
+        for row, record in check.rows(name):
             for column, roles_allowed, is_text in kinds:
                 value = record.get(column, "")
                 if value:
@@ -1133,6 +1165,8 @@ def _place_problems(path: str, frame: pd.DataFrame, vocabulary: "vocab.Vocabular
 
 
 _validated_here: set[str] = set()
+# what the bibliography alone yields, by (what, digest of references.bib's text): CrossCheck.kept_for_bib
+_BIB_KEPT: dict[tuple[str, str], tuple] = {}
 
 
 def validate(data_dir: Path = DATA_DIR, today: dt.date | None = None, text_files: list[Path] | None = None) -> None:
