@@ -44,6 +44,7 @@ USED_NAME = re.compile(r"\bfa-([a-z0-9]+(?:-[a-z0-9]+)*)")
 # an escape ("\f107") or written out (the theme's --pst-icon-* variables)
 CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{4,6})")
 PRIVATE_USE = range(0xE000, 0xF900)
+PRIVATE_USE_CHAR = re.compile(f"[{chr(PRIVATE_USE.start)}-{chr(PRIVATE_USE.stop - 1)}]")
 # fa-* classes that style an icon rather than name one (sizes, families, animation)
 NOT_ICONS = {"solid", "regular", "brands", "lg", "xs", "sm", "xl", "2xl", "fw", "spin", "pulse", "inverse",
              "border", "pull-left", "pull-right", "stack", "stack-1x", "stack-2x", "flip", "rotate-90",
@@ -94,7 +95,8 @@ def cut_stylesheet(css: str, names: set[str], maybe: set[str] = frozenset()) -> 
 def stylesheet_chars(css: str) -> set[int]:
     """Private-use characters a stylesheet names, escaped or written out."""
     escaped = {int(code, 16) for code in CSS_ESCAPE.findall(css)}
-    return {c for c in escaped | {ord(ch) for ch in css} if c in PRIVATE_USE}
+    written = {ord(ch) for ch in set(PRIVATE_USE_CHAR.findall(css))}
+    return {c for c in escaped | written if c in PRIVATE_USE}
 
 
 def cut_font(data: bytes, chars: set[int], flavor: str | None) -> bytes:
