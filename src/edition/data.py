@@ -435,7 +435,10 @@ def _frictionless_findings(data_dir: Path) -> tuple[list[Finding], list[str], di
             digest.update(file.read_bytes() if file is not None and file.is_file() else b"\0missing\0")
         key = "resource\0" + digest.hexdigest()
         if key not in _FRICTIONLESS_KEPT:
-            report = _resource_of(descriptor_bytes, data_dir, index, looked_up, opened).validate(
+            # the whole package if this validation built it already (a new descriptor), else a small one
+            asked = package.resources[index] if package is not None else _resource_of(
+                descriptor_bytes, data_dir, index, looked_up, opened)
+            report = asked.validate(
                 checklist=Checklist(), limit_errors=frictionless_settings.DEFAULT_LIMIT_ERRORS, limit_rows=None)
             tasks = [(Path(task.place).name if task.place else None, getattr(error, "row_number", None),
                       getattr(error, "field_name", None), getattr(error, "cell", None), f"{error.type}: {error.note}")
