@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+import build_zygote
+
 CONF = textwrap.dedent("""
     import os, time
     extensions = ["edition.sphinxext.atomic_output", "edition.sphinxext.csp"]
@@ -50,13 +52,14 @@ def make_project(folder: Path, pages: dict[str, str]) -> None:
 
 
 def build(folder: Path, env: dict[str, str] | None = None, wait: bool = True):
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(folder / "_build" / ".doctrees"),
-               str(folder), str(folder / "_build" / "html")]
+    """`python -m sphinx` of the project: run to its end in a process forked from one that has
+    imported Sphinx (tests/build_zygote.py), or, to be interrupted, started in a session of its own."""
+    args = ["-b", "html", "-q", "-d", str(folder / "_build" / ".doctrees"), str(folder), str(folder / "_build" / "html")]
     full_env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"), **(env or {})}
     if not wait:
-        return subprocess.Popen(command, env=full_env, start_new_session=True,
+        return subprocess.Popen([sys.executable, "-m", "sphinx", *args], env=full_env, start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=120)
+    return build_zygote.sphinx_build(args, full_env, timeout=120)
 
 
 def site(folder: Path) -> Path:
@@ -126,15 +129,15 @@ def test_a_build_that_failed_on_a_warning_fails_again_until_the_page_is_fixed(tm
     project = tmp_path / "book"
     make_project(project, {"index": "", "chapter": ".. no-such-directive::"})
     strict = {"SPHINXOPTS": ""}
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going",
-               "-d", str(project / "_build" / ".doctrees"), str(project), str(site(project))]
+    args = ["-b", "html", "-q", "-W", "--keep-going", "-d", str(project / "_build" / ".doctrees"), str(project),
+            str(site(project))]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"), **strict}
-    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    first = build_zygote.sphinx_build(args, env)
     assert first.returncode != 0 and "no-such-directive" in first.stderr
-    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    again = build_zygote.sphinx_build(args, env)
     assert again.returncode != 0, "an unchanged book passed the second time: the warning was forgotten"
     make_project(project, {"index": "", "chapter": "Fixed."})
-    fixed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    fixed = build_zygote.sphinx_build(args, env)
     assert fixed.returncode == 0, fixed.stderr
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from pybtex.database import Entry
 
+import build_zygote
 from edition.sphinxext.bibstyle import EditionStyle
 
 
@@ -81,9 +80,10 @@ TINY_BIB = """@misc{kilo-1992,
 
 
 def _tiny_build(project: Path, package: Path, root: Path) -> str:
+    """`python -m sphinx`, strict, with the package copy first on the path (tests/build_zygote.py)."""
     env = {**os.environ, "PYTHONPATH": str(package), "EDITION_ROOT": str(root)}
-    result = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", str(project),
-                             str(project / "_build" / "html")], env=env, capture_output=True, text=True, timeout=300)
+    result = build_zygote.sphinx_build(["-b", "html", "-W", str(project), str(project / "_build" / "html")], env,
+                                       timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
 
