@@ -62,6 +62,62 @@ def test_a_kept_entry_is_reused_only_for_the_same_entry_and_style() -> None:
     assert EditionStyle.formatted is None, "outside a build the style formats without keeping anything"
 
 
+def test_a_kept_entry_numbered_anew_keeps_its_text_and_takes_the_new_label() -> None:
+    """pybtex makes an entry's text from the entry alone and puts the label beside it: what lets a
+    kept entry serve a build that numbers the sources in another order (excerpt mode does)."""
+    from types import SimpleNamespace
+
+    from edition.sphinxext import bibstyle
+
+    entry = Entry("misc", fields={"title": "Drones north", "howpublished": "The Monitor", "year": "2022",
+                                  "url": "https://example.org/d", "urldate": "2026-11-27", "quality": "original"})
+    entry.key = "d-2022"
+    one, seven = EditionStyle().format_entry("1", entry), EditionStyle().format_entry("7", entry)  # nothing kept
+    assert one.text.render_as("html") == seven.text.render_as("html") and (one.label, seven.label) == ("1", "7")
+
+    env = SimpleNamespace()
+    bibstyle.lend_formatted_entries(None, env)
+    first = EditionStyle().format_entry("1", entry)
+    bibstyle.keep_formatted_entries(None, env)
+    bibstyle.lend_formatted_entries(None, env)
+    moved = EditionStyle().format_entry("7", entry)
+    assert EditionStyle().format_entry("7", entry) is moved
+    bibstyle.keep_formatted_entries(None, env)
+    assert (moved.key, moved.label, moved.text) == ("d-2022", "7", first.text)
+
+
+def test_entries_kept_on_disk_serve_a_build_without_a_saved_environment(tmp_path: Path, monkeypatch) -> None:
+    """After `make clean`, or in a copy of the book, the entries come from the disk, under the same keys."""
+    from types import SimpleNamespace
+
+    from edition.sphinxext import bibstyle
+
+    app = SimpleNamespace(srcdir=str(tmp_path))
+    entry = Entry("misc", fields={"title": "Drones north", "howpublished": "The Monitor", "year": "2022"})
+    entry.key = "d-2022"
+    formatted = []
+    real = EditionStyle._format_entry
+    monkeypatch.setattr(EditionStyle, "_format_entry",
+                        lambda self, label, e, bib_data=None: formatted.append(e.fields["title"]) or real(self, label, e, bib_data))
+
+    def one_build(*entries: Entry) -> list[str]:
+        env = SimpleNamespace()  # no saved environment
+        bibstyle.lend_formatted_entries(app, env)
+        texts = [EditionStyle().format_entry("1", e).text.render_as("text") for e in entries]
+        bibstyle.keep_formatted_entries(app, env)
+        return texts
+
+    first = one_build(entry)
+    assert formatted == ["Drones north"] and len(list((tmp_path / bibstyle.DISK_CACHE).glob("*.pickle"))) == 1
+    assert one_build(entry) == first and formatted == ["Drones north"], "a kept entry was formatted again"
+    edited = Entry("misc", fields={**entry.fields, "title": "Drones go north"})
+    edited.key = entry.key
+    assert "Drones go north" in one_build(edited)[0] and formatted == ["Drones north", "Drones go north"]
+    monkeypatch.setattr(bibstyle, "style_digest", lambda: "another style")  # the style changed: formatted anew
+    assert one_build(edited) == one_build(edited) and formatted[2:] == ["Drones go north"]
+    assert [p.stem for p in (tmp_path / bibstyle.DISK_CACHE).glob("*.pickle")] == ["another style"]
+
+
 TINY_CONF = """
 extensions = ["sphinxcontrib.bibtex", "edition.sphinxext.bibstyle"]
 bibtex_bibfiles = ["refs.bib"]

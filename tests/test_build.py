@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 
 import build_zygote
 from edition import essay
+from edition.sphinxext.bibstyle import DISK_CACHE as bibliography_cache
 from edition.sphinxext.icon_fonts import CACHE as icon_fonts_cache
 from test_html import rendered_paragraphs, toc_pages
 
@@ -34,16 +35,17 @@ def build(book: Path) -> subprocess.CompletedProcess:
 def book_copy(root: Path, tmp_path: Path, **config: object) -> Path:
     """A copy of the repository with sphinx config overrides and a copy of the main build's
     execution cache (a build of the copy may drop or add records: never in the main cache), and of
-    its cut icon fonts (kept under the theme's font and the characters cut to, so a copy whose pages
-    use other icons cuts its own)."""
+    what the build keeps under keys of what it was made from: the cut icon fonts (the theme's font
+    and the characters cut to) and the formatted bibliography entries (the entry and the style), so
+    that a copy cuts or formats only what it would make differently."""
     main_cache = root / "_build" / ".jupyter_cache"
     if not main_cache.is_dir():
         pytest.fail(f"no execution cache at {main_cache}: run `make book` (or `make test`) first")
     book = tmp_path / "book"
     shutil.copytree(root, book, ignore=COPY_IGNORE)
-    icon_fonts = root / icon_fonts_cache
-    if icon_fonts.is_dir():
-        shutil.copytree(icon_fonts, book / icon_fonts_cache)
+    for kept in (icon_fonts_cache, bibliography_cache):
+        if (root / kept).is_dir():
+            shutil.copytree(root / kept, book / kept)
     cache = tmp_path / "jupyter_cache"
     shutil.copytree(main_cache, cache)
     cfg_path = book / "_config.yml"

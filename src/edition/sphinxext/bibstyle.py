@@ -2,16 +2,23 @@
 
 sphinxcontrib-bibtex formats every entry again on every build, an unchanged one included (about
 1 s for some 470 entries, most of it in decoding LaTeX). Here each formatted entry is kept with
-the environment, under its label and everything in the entry, and reused while the style is the
+the environment, under everything in the entry, and reused while the style is the
 same: the files that define it and the versions of the libraries that format (STYLE_FILES,
 STYLE_PACKAGES). An edited entry is formatted again; an edited style formats them all again, and
 the pages that cite or list sources are read again, so that they show the new rendering
 (:func:`note_style_dependency`).
+
+The entries are also kept on disk beside the book (DISK_CACHE, one file per style digest, written
+when a build formatted any entry anew), for a build without a saved environment: after
+`make clean`, or in a copy of the book that carries the folder. They are looked up under the
+same keys, so a build uses them exactly where it would have formatted the same entry the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from importlib.metadata import PackageNotFoundError, entry_points, version
 from pathlib import Path
 from typing import Any
@@ -20,6 +27,7 @@ from urllib.parse import urlsplit
 import pybtex.plugin
 from edition.lazy import lazy_module
 from pybtex.plugin import register_plugin
+from pybtex.style import FormattedEntry
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.template import field, href, join, optional, sentence, words
 
@@ -35,18 +43,25 @@ class EditionStyle(UnsrtStyle):
     as the sign itself (pybtex decodes \\& but leaves \\$ as typed)."""
 
     default_sorting_style = "none"
-    # label and entry -> its formatted entry, lent by the build (see keep_formatted_entries)
+    # entry -> its formatted entry, lent by the build (see keep_formatted_entries)
     formatted: dict[tuple, Any] | None = None
     previously: dict[tuple, Any] = {}
+    formatted_anew = False  # whether this build formatted an entry it had not kept
 
     def format_entry(self, label, entry, bib_data=None):
         if self.formatted is None or bib_data is not None:
             return self._format_entry(label, entry, bib_data)
-        key = (label, entry_fingerprint(entry))
-        if key not in self.formatted:
-            reused = self.previously.get(key)
-            self.formatted[key] = reused if reused is not None else self._format_entry(label, entry, None)
-        return self.formatted[key]
+        key = entry_fingerprint(entry)
+        kept = self.formatted.get(key) or self.previously.get(key)
+        if kept is None:
+            kept = self._format_entry(label, entry, None)
+            EditionStyle.formatted_anew = True
+        elif kept.label != label:
+            # numbered anew (the order of first citation changed): pybtex's format_entry makes the
+            # text from the entry alone and puts the label beside it (test_bibstyle checks this)
+            kept = FormattedEntry(kept.key, kept.text, label)
+        self.formatted[key] = kept
+        return kept
 
     def _format_entry(self, label, entry, bib_data=None):
         fields = {name: value.replace("\\$", "$") for name, value in entry.fields.items()}
@@ -127,23 +142,60 @@ def style_digest() -> str:
 
 
 MEMO = "edition_formatted_bibliography"  # on the environment: {"style": digest, "entries": {...}}
+DISK_CACHE = "_build/.bibliography"  # under the book's folder, as the icon fonts' (make clean keeps it)
+
+
+def _disk_file(app, digest: str) -> Path | None:
+    return None if app is None else Path(app.srcdir) / DISK_CACHE / f"{digest}.pickle"
+
+
+def _read_disk(app, digest: str) -> dict[tuple, Any]:
+    path = _disk_file(app, digest)
+    try:
+        entries = pickle.loads(path.read_bytes()) if path is not None else {}
+    except Exception:  # absent, partly written or from another pybtex: formatted anew
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def _write_disk(app, digest: str, entries: dict[tuple, Any]) -> None:
+    path = _disk_file(app, digest)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_bytes(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, path)
+        for stale in path.parent.glob("*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)  # another style's entries: never looked up again
+    except OSError:
+        pass  # a read-only checkout formats again next time; it only cannot keep them
 
 
 def lend_formatted_entries(app, env) -> list[str]:
-    """Before sphinxcontrib-bibtex formats the entries: hand the style what the last build kept."""
+    """Before sphinxcontrib-bibtex formats the entries: hand the style what the last build kept
+    (with the environment, or else on disk)."""
     kept = getattr(env, MEMO, None)
     digest = style_digest()
-    EditionStyle.previously = kept["entries"] if isinstance(kept, dict) and kept.get("style") == digest else {}
-    EditionStyle.formatted = {}
+    if isinstance(kept, dict) and kept.get("style") == digest:
+        EditionStyle.previously = kept["entries"]
+    else:
+        EditionStyle.previously = _read_disk(app, digest)
+    EditionStyle.formatted, EditionStyle.formatted_anew = {}, False
     env.edition_bibliography_style = digest
     return []
 
 
 def keep_formatted_entries(app, env) -> list[str]:
-    """After: keep exactly the entries this build formatted or reused, with the environment."""
+    """After: keep exactly the entries this build formatted or reused, with the environment, and
+    on disk when any was formatted anew."""
     if EditionStyle.formatted is not None:
         setattr(env, MEMO, {"style": env.edition_bibliography_style, "entries": EditionStyle.formatted})
-    EditionStyle.formatted, EditionStyle.previously = None, {}
+        if EditionStyle.formatted_anew:
+            _write_disk(app, env.edition_bibliography_style, EditionStyle.formatted)
+    EditionStyle.formatted, EditionStyle.previously, EditionStyle.formatted_anew = None, {}, False
     return []
 
 
