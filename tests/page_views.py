@@ -352,7 +352,8 @@ def _visit_once(tab: Tab, base: str, name: str, width: int, dark: bool, measures
     if screenshot:
         try:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            label = "desktop" if width >= 1024 else "phone"
+            # the 390-px phone is "phone"; a narrower one names its width, or its shots would replace those
+            label = "desktop" if width >= 1024 else "phone" if width == 390 else f"phone-{width}"
             target = SCREENSHOTS / f"{name.replace('/', '__')}-{label}-{'dark' if dark else 'light'}.png"
             # a full page resizes the window to the page: long pages, on a loaded machine, take a while
             page.screenshot(path=str(target), full_page=bool(os.environ.get(FULL_SCREENSHOTS)), timeout=120_000)
