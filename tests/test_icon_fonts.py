@@ -89,3 +89,16 @@ def test_a_build_that_starts_from_an_already_cut_site_cuts_again_from_the_theme(
     icon_fonts.cut_icons(app, None)  # the output now holds the cut copies
     second = {p: p.read_bytes() for p in sorted((out / "_static").rglob("*")) if p.is_file()}
     assert second == first
+
+
+def test_cutting_a_font_tells_the_build_log_nothing_unless_it_warns(built_html: Path, caplog) -> None:
+    """fontTools reports every table it prunes at INFO; a clean build printed some 80 such lines."""
+    import logging
+
+    font = next(built_html.glob("_static/**/fa-brands-400.woff2"))
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("fontTools").setLevel(logging.NOTSET)  # as a fresh build process finds it
+        cut = icon_fonts.cut_font(font.read_bytes(), {0xF09B}, "woff2")
+    assert TTFont(io.BytesIO(cut)).getBestCmap().keys() >= {0xF09B}
+    chatter = [r.getMessage()[:80] for r in caplog.records if r.name.startswith("fontTools") and r.levelno < logging.WARNING]
+    assert not chatter, chatter[:3]

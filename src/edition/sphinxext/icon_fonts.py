@@ -100,9 +100,14 @@ def stylesheet_chars(css: str) -> set[int]:
 
 
 def cut_font(data: bytes, chars: set[int], flavor: str | None) -> bytes:
+    import logging
+
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
+    # fontTools reports each table it prunes at INFO, which reached the build's output (some 80
+    # lines per clean build); its warnings still do
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     options = subset.Options()
     options.flavor = flavor
     options.layout_features = ["*"]
