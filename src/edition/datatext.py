@@ -121,11 +121,13 @@ def _character_problems(text: str) -> tuple[str, ...]:
         # nearly every cell, has none of them.
         return tuple(found)
     for ch in dict.fromkeys(text):
+        if not flagged_character(ch):
+            continue
         if ch in BIDI:
             found.append(f"contains the bidirectional control character U+{ord(ch):04X} ({_name(ch)})")
         elif ch in ZERO_WIDTH:
             found.append(f"contains the zero-width character U+{ord(ch):04X} ({_name(ch)})")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") or ch in "\u2028\u2029":
+        else:
             label = CONTROL_NAMES.get(ch) or _name(ch)
             found.append(f"contains the control character U+{ord(ch):04X} ({label})")
     return tuple(found)
