@@ -402,9 +402,7 @@ def _frictionless_findings(data_dir: Path) -> tuple[list[Finding], list[str], di
         said = " ".join(str(f[3]) + f[4] for f in tasks) + " ".join(errors)
         if any(name in said for name in folder_names):
             return
-        if len(_FRICTIONLESS_KEPT) >= _FRICTIONLESS_KEEP:
-            del _FRICTIONLESS_KEPT[next(iter(_FRICTIONLESS_KEPT))]
-        _FRICTIONLESS_KEPT[key] = (tuple(tasks), tuple(errors))
+        _keep(_FRICTIONLESS_KEPT, key, (tuple(tasks), tuple(errors)), _FRICTIONLESS_KEEP)
 
     # the descriptor first: frictionless stops at its metadata errors, before any resource
     if package_key not in _FRICTIONLESS_KEPT:
@@ -501,15 +499,21 @@ def load_bibliography(data_dir: Path = DATA_DIR) -> BibliographyData:
 _BIBLIOGRAPHIES: dict[str, BibliographyData] = {}  # by the file's content digest, the last four
 
 
+def _keep(store: dict, key, value, limit: int) -> None:
+    """Keep value under key in one of this module's content-keyed stores, dropping the oldest entry
+    once the store holds ``limit``."""
+    if len(store) >= limit:
+        del store[next(iter(store))]
+    store[key] = value
+
+
 def _parsed_bibliography(path: Path) -> BibliographyData:
     """One parse per content of the file, wherever it lies: a build asks about ten times, and the
     data tests validate about a hundred copies of the data, most with the bibliography unchanged
     (each parse takes about 0.25 s). A file that does not parse raises each time it is asked."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest not in _BIBLIOGRAPHIES:
-        if len(_BIBLIOGRAPHIES) >= 4:
-            del _BIBLIOGRAPHIES[next(iter(_BIBLIOGRAPHIES))]
-        _BIBLIOGRAPHIES[digest] = parse_file(str(path), bib_format="bibtex")
+        _keep(_BIBLIOGRAPHIES, digest, parse_file(str(path), bib_format="bibtex"), 4)
     return _BIBLIOGRAPHIES[digest]
 
 
@@ -580,9 +584,7 @@ class CrossCheck:
         hundred copies that share one bibliography. A tuple, so no caller can change it for the next."""
         key = (what, hashlib.sha256(self.bib_text.encode()).hexdigest())
         if key not in _BIB_KEPT:
-            if len(_BIB_KEPT) >= 32:
-                del _BIB_KEPT[next(iter(_BIB_KEPT))]
-            _BIB_KEPT[key] = compute()
+            _keep(_BIB_KEPT, key, compute(), 32)
         return _BIB_KEPT[key]
 
     def rows(self, name: str) -> list[tuple[int, dict]]:
@@ -723,10 +725,7 @@ def rule_cells_are_safe_text(check: CrossCheck) -> list[Problem]:
             for column, roles_allowed, is_text in kinds:
                 value = record.get(column, "")
                 if value:
-                    # rule_text_field, asked only for its messages first: nearly every cell has none
-                    messages = _text_messages(value, roles_allowed, is_text)
-                    if messages:
-                        problems += [Problem(path, row, column, value, message) for message in messages]
+                    problems += rule_text_field(path, row, column, value, roles_allowed, is_text)
     return problems
 
 
