@@ -208,3 +208,50 @@ def test_every_page_of_the_site_links_to_the_pdf(built_html: Path) -> None:
         assert link is not None, f"{page}: no link to the PDF"
         target = (built_html / page).parent / link["href"]
         assert target.resolve() == (built_html / PDF_NAME).resolve() and target.is_file(), f"{page}: {link['href']}"
+
+
+def test_a_book_unchanged_since_its_printing_is_not_printed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture) -> None:
+    """`make pdf` prints again whenever a file of the site or the paper changes, and only then; the
+    PDF it keeps is still published into the site."""
+    from edition import pdf as printing
+
+    site = tmp_path / "html"
+    (site / "_static").mkdir(parents=True)
+    (site / "index.html").write_text("<p>book</p>", encoding="utf-8")
+    (site / "_static" / "print.css").write_text("p { color: #000 }", encoding="utf-8")
+    out = tmp_path / "pdf" / PDF_NAME
+    printed: list[str] = []
+
+    def fake_build(html_dir: Path, target: Path, paper: str) -> dict[str, object]:
+        printed.append(paper)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(f"%PDF printing {len(printed)}".encode())
+        return {"pdf": str(target)}
+
+    monkeypatch.setattr(printing, "build_pdf", fake_build)
+
+    def make_pdf(*options: str) -> bytes:
+        assert printing.main(["--html", str(site), "--out", str(out), "--publish", *options]) == 0
+        assert (site / PDF_NAME).read_bytes() == out.read_bytes(), "the site does not carry the PDF just made or kept"
+        return out.read_bytes()
+
+    assert make_pdf() == b"%PDF printing 1" and printed == ["A4"]
+    assert make_pdf() == b"%PDF printing 1" and printed == ["A4"], "an unchanged book was printed again"
+    assert '"kept"' in capsys.readouterr().out
+    (site / "_static" / "print.css").write_text("p { color: #111 }", encoding="utf-8")
+    assert make_pdf() == b"%PDF printing 2", "a changed stylesheet did not reach the PDF"
+    assert make_pdf("--paper", "letter") == b"%PDF printing 3" and printed[-1] == "Letter"
+    (site / "_static" / "print.css").unlink()
+    assert make_pdf("--paper", "letter") == b"%PDF printing 4", "a file taken away did not reach the PDF"
+
+    def broken_build(html_dir: Path, target: Path, paper: str) -> dict[str, object]:
+        target.write_bytes(b"%PDF half")  # written, then found wanting
+        raise printing.PrintError("chapters without a bookmark")
+
+    monkeypatch.setattr(printing, "build_pdf", broken_build)
+    (site / "index.html").write_text("<p>book, edited</p>", encoding="utf-8")
+    assert printing.main(["--html", str(site), "--out", str(out)]) == 1
+    monkeypatch.setattr(printing, "build_pdf", fake_build)
+    (site / "index.html").write_text("<p>book</p>", encoding="utf-8")  # back to what was last printed
+    assert make_pdf("--paper", "letter") == b"%PDF printing 5", "a failed printing's PDF was kept as current"

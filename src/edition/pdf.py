@@ -6,6 +6,10 @@ document with the print stylesheet, the figures are drawn by the site's own scri
 Debian's Chromium, driven by Playwright, prints it. A first printing finds the page on which
 each chapter starts (from the PDF outline Chromium writes from the headings); the second prints
 those numbers in the table of contents. Nothing is fetched from anywhere but a local server.
+
+A book that has not changed since it was last printed is not printed again: beside the PDF lies a
+digest of everything the printing reads (print_inputs), and `make pdf` (which `make test` runs)
+only copies the PDF it already has into the site when that digest is unchanged.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import hashlib
 import http.server
 import io
 import json
@@ -20,6 +25,7 @@ import os
 import posixpath
 import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -331,6 +337,36 @@ def build_pdf(html_dir: Path, out: Path, paper: str = "A4") -> dict[str, object]
             "paper": paper, "seconds": round(time.monotonic() - started, 1), "chapters": numbers}
 
 
+def _chromium_version() -> str:
+    try:
+        return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+    except OSError:
+        return ""  # no browser: build_pdf says so
+
+
+def print_inputs(html_dir: Path, paper: str) -> str:
+    """One digest of what a printing reads: every file of the built site (a PDF published there
+    excepted), the table of contents, the site's address, the paper, the date the cover gives,
+    this module's code and the Chromium that prints."""
+    import bs4
+
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(f"{label}\0{len(data)}\0".encode("utf-8") + data)
+
+    for path in sorted(p for p in html_dir.rglob("*") if p.is_file()):
+        name = path.relative_to(html_dir).as_posix()
+        if name != PDF_NAME:
+            add(f"file {name}", path.read_bytes())
+    for label, value in (("pages", "\n".join(toc_pages())), ("site", _site_url()), ("paper", paper),
+                         ("date", dt.date.today().isoformat()), ("chromium", _chromium_version()),
+                         ("beautifulsoup", bs4.__version__)):
+        add(label, value.encode("utf-8"))
+    add("code", Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paper", default=os.environ.get("PAPER", "a4"), type=str.lower, choices=sorted(PAPERS))
@@ -339,11 +375,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--publish", action="store_true",
                         help="also copy the PDF into the built site, where each page links to it")
     args = parser.parse_args(argv)
-    try:
-        report = build_pdf(args.html, args.out, PAPERS[args.paper])
-    except PrintError as err:
-        print(f"make pdf: {err}", file=sys.stderr)
-        return 1
+    stamp = args.out.with_name(args.out.name + ".inputs")  # print_inputs of the PDF at args.out
+    inputs = print_inputs(args.html, PAPERS[args.paper])
+    if args.out.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == inputs:
+        report: dict[str, object] = {"pdf": str(args.out), "bytes": args.out.stat().st_size,
+                                     "kept": "nothing it is printed from has changed since it was printed"}
+    else:
+        stamp.unlink(missing_ok=True)
+        try:
+            report = build_pdf(args.html, args.out, PAPERS[args.paper])
+        except PrintError as err:
+            print(f"make pdf: {err}", file=sys.stderr)
+            return 1
+        stamp.write_text(inputs + "\n", encoding="utf-8")
     if args.publish:
         shutil.copyfile(args.out, args.html / PDF_NAME)
     print(json.dumps(report, indent=1))
