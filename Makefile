@@ -46,7 +46,10 @@ $(JS_DEPS): tests/js/package.json tests/js/package-lock.json
 	touch $@
 
 # Two pytest workers (CI has 2 cores), handed work units by tests/conftest.py: the desktop and the
-# phone page visits side by side, then the book builds, JupyterLab and the rest.
+# phone page visits side by side, then the book builds, JupyterLab and the rest. The time make
+# started is handed down, so the run's record (_build/test-time.json, read by `make bench`) gives
+# the whole of `make test`, the book and PDF checks before pytest included.
+test: export EDITION_MAKE_TEST_STARTED := $(shell date +%s.%N)
 test: book pdf $(JS_DEPS)
 	$(BIN)/python -m pytest -n 2
 

@@ -206,6 +206,7 @@ def browser():
 
 
 TEST_TIME = ROOT / "_build" / "test-time.json"
+MAKE_STARTED = "EDITION_MAKE_TEST_STARTED"  # when `make test` started (the Makefile), in seconds since the epoch
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -213,11 +214,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """After a run of the whole suite (no paths given, as `make test` runs it), its wall time for `make bench`."""
+    """After a run of the whole suite (no paths given, as `make test` runs it), its wall time for `make bench`:
+    pytest's, and under `make test` the whole command's, from make's start."""
     config = session.config
     if hasattr(config, "workerinput") or config.args_source != pytest.Config.ArgsSource.TESTPATHS:
         return  # an xdist worker, or a run of chosen tests
-    record = {"seconds": round(time.monotonic() - config._edition_started, 1), "exit_status": int(exitstatus),
+    make_started = os.environ.get(MAKE_STARTED)
+    record = {"seconds": round(time.monotonic() - config._edition_started, 1),
+              "make_seconds": round(time.time() - float(make_started), 1) if make_started else None,
+              "exit_status": int(exitstatus),
               "tests": session.testscollected, "workers": getattr(config.option, "numprocesses", None),
               "load_average": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
               "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}

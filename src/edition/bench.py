@@ -286,9 +286,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def test_run_seconds(run: dict) -> tuple[float, str]:
+    """The last whole run's time and what it covers: all of `make test` when make ran it (the
+    book and PDF checks before pytest included), else pytest's own."""
+    if run.get("make_seconds") is not None:
+        return run["make_seconds"], "make test"
+    return run["seconds"], "pytest alone"
+
+
 def test_run_met(run: dict) -> bool:
     """Whether the last whole run of the tests meets its time target: it passed, within the limit."""
-    return run["exit_status"] == 0 and run["seconds"] <= TARGETS["make_test_min"] * 60
+    return run["exit_status"] == 0 and test_run_seconds(run)[0] <= TARGETS["make_test_min"] * 60
 
 
 def table(report: dict) -> str:
@@ -303,9 +311,11 @@ def table(report: dict) -> str:
                    f"| {mark(met['cached_rebuild_s'])} |")
     if report.get("make_test"):
         run = report["make_test"]
+        seconds, timed = test_run_seconds(run)
         out.append(f"| `make test` after a built book (last whole run, {run['finished']}, {run['tests']} tests, "
-                   f"exit {run['exit_status']}, load {run['load_average'][0]:.1f}) | {run['seconds'] / 60:.1f} min "
-                   f"| ≤ {t['make_test_min']} min | {mark(met['make_test_min'])} |")
+                   f"exit {run['exit_status']}, load {run['load_average'][0]:.1f}; timed: {timed}, pytest "
+                   f"{run['seconds']:.0f} s) | {seconds / 60:.1f} min | ≤ {t['make_test_min']} min "
+                   f"| {mark(met['make_test_min'])} |")
     biggest = max(report["page_html_bytes"], key=report["page_html_bytes"].get)
     out.append(f"| largest page HTML ({biggest}) | {report['page_html_bytes'][biggest] / 1000:.1f} KB "
                f"| ≤ {t['page_html_bytes'] / 1000:g} KB | {mark(met['page_html_bytes'])} |")
