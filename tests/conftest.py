@@ -210,6 +210,7 @@ MAKE_STARTED = "EDITION_MAKE_TEST_STARTED"  # when `make test` started (the Make
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    _refuse_machine_cpu_under_xdist(session.config)
     session.config._edition_started = time.monotonic()
 
 
@@ -232,24 +233,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 # Per-test CPU, for finding what the run spends its time on (the run is CPU-bound on two cores, so
 # a test's wall time says little): with EDITION_TEST_CPU=<file>, each test's CPU seconds are appended
-# to <file> as JSON lines: its worker's and every process's under it, those that ended included (the
-# browser and its renderers, JupyterLab and its kernels, builds). Off unless asked for.
+# to <file> as JSON lines. They are the whole machine's (the kernel's count of busy time, every
+# process's): the browser and its renderers, JupyterLab and its kernels and the builds start and
+# end in ways no one process's accounting follows. So the tests must run one at a time
+# (`-p no:xdist`), on an otherwise quiet machine; with xdist the run stops at once, saying so.
 TEST_CPU = "EDITION_TEST_CPU"
 
 
-def _tree_cpu() -> float:
-    import psutil
+def _machine_cpu() -> float:
+    """Busy CPU seconds of the whole machine since boot (/proc/stat: everything but idle and iowait)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        ticks = [int(n) for n in stat.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
-    me = psutil.Process()
-    times = me.cpu_times()
-    total = times.user + times.system + times.children_user + times.children_system
-    for child in me.children(recursive=True):
-        try:  # with the processes it started and has reaped (the browser's renderers, a server's kernels)
-            c = child.cpu_times()
-            total += c.user + c.system + c.children_user + c.children_system
-        except psutil.Error:
-            pass
-    return total
+
+def _refuse_machine_cpu_under_xdist(config: pytest.Config) -> None:
+    if os.environ.get(TEST_CPU) and (hasattr(config, "workerinput") or getattr(config.option, "numprocesses", None)):
+        raise pytest.UsageError(f"{TEST_CPU} counts the whole machine's CPU per test: run the tests one at a time "
+                                "(pytest -p no:xdist), not under xdist")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -258,8 +259,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     if not target:
         yield
         return
-    cpu, wall = _tree_cpu(), time.monotonic()
+    cpu, wall = _machine_cpu(), time.monotonic()
     yield
-    line = {"test": item.nodeid, "cpu": round(_tree_cpu() - cpu, 2), "wall": round(time.monotonic() - wall, 2)}
+    line = {"test": item.nodeid, "cpu": round(_machine_cpu() - cpu, 2), "wall": round(time.monotonic() - wall, 2)}
     with open(target, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(line) + "\n")
