@@ -45,8 +45,8 @@ $(JS_DEPS): tests/js/package.json tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund
 	touch $@
 
-# Two pytest workers (CI has 2 cores), handed work units by tests/conftest.py: the desktop and the
-# phone page visits side by side, then the book builds, JupyterLab and the rest. The time make
+# Two pytest workers (CI has 2 cores), handed work units by tests/conftest.py: the page visits in
+# one worker while the other runs the book builds, then JupyterLab and the rest. The time make
 # started is handed down, so the run's record (_build/test-time.json, read by `make bench`) gives
 # the whole of `make test`, the book and PDF checks before pytest included.
 test: export EDITION_MAKE_TEST_STARTED := $(shell date +%s.%N)

@@ -102,15 +102,15 @@ def _uses_browser(item) -> bool:
 
 # --- Work units for the two pytest workers (make test runs pytest -n 2) ------------------------
 # The browser tests that read the shared page visits (tests/page_views.py) must run where those
-# visits are kept, in one process: the desktop views' readers form one work unit and the phone
-# views' another, so the two workers visit the pages side by side and no page is visited twice
-# for the same view. JupyterLab's tests share one server (one unit); the other browser tests open
-# their own pages and form one unit, so a worker starts its browser once for them. Every other
-# test is a unit of its own. Units are handed out in this order (each worker takes the next as it
-# runs dry): the views, the book builds (the longest tests), JupyterLab, the other browser tests,
-# then the rest.
-UNITS = ("views-desktop", "views-phone", "build", "lab", "browser")
-PHONE = 1024  # a view narrower than this is a phone's
+# visits are kept, in one process: they form one work unit, so no page is visited twice for the
+# same view. A visit spends much of its time waiting (figures drawn, the page left to settle), so
+# while one worker visits the pages the other runs the book builds beside it, which keep a core
+# busy; the views split between both workers left both waiting at once. JupyterLab's tests share
+# one server (one unit); the other browser tests open their own pages and form one unit, so a
+# worker starts its browser once for them. Every other test is a unit of its own. Units are handed
+# out in this order (each worker takes the next as it runs dry): the views, the book builds (the
+# longest tests), JupyterLab, the other browser tests, then the rest.
+UNITS = ("views", "build", "lab", "browser")
 
 
 def _unit(item) -> str | None:
@@ -121,10 +121,8 @@ def _unit(item) -> str | None:
         return None  # each build its own unit, ordered first among the free ones
     if "browser" not in fixtures:
         return None
-    reads_views = item.get_closest_marker("views") is not None
-    width = getattr(item, "callspec", None) and item.callspec.params.get("width")
-    if reads_views:
-        return "views-phone" if width and width < PHONE else "views-desktop"
+    if item.get_closest_marker("views") is not None:
+        return "views"
     return "browser"
 
 

@@ -7,8 +7,8 @@ on a phone, the map's place labels at each width and the figures' contrast
 (tests/test_figures_browser.py), the Content-Security-Policy (tests/test_csp.py), the figures drawn with their basemap, no console error and no request to
 another host. Each page is opened once per view, all at 900 px high, and the visit measures what the
 view's tests need, in this order: text on load; figures drawn; +200 ms: shift, theme, figures'
-drawing, contrast, page width and figure boxes; +700 ms (the views that measure it): every shift
-summed; axe-core; the policy's violations; a screenshot last. Each test asserts on what the visits
+drawing, contrast, page width and figure boxes; axe-core; a screenshot; then, no sooner than
++700 ms (the views that measure it), every shift summed; the policy's violations last. Each test asserts on what the visits
 measured, page by page. What is kept is this run's, in this process's memory only (a view's tests
 run in one worker, conftest.py): nothing carries over from one run to the next.
 
@@ -23,6 +23,7 @@ that page's failure and fails every test that needs the step, naming the page, w
 from __future__ import annotations
 
 import os
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,11 +36,12 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 HEIGHT = 900
 FULL_SCREENSHOTS = "EDITION_FULL_SCREENSHOTS"  # set: full-page screenshots (make screenshots)
+SETTLE_S = 0.7  # the shifts are summed no sooner than this after the figures are drawn ("settled")
 # The views (width, dark), the pages each visits beyond the table of contents', and what each
 # measures beyond what every visit reads (figures drawn, shift, theme, errors, foreign requests,
 # policy violations, dialogs, a screenshot of each table-of-contents page):
 #   text      the essay's paragraphs as rendered, on load
-#   settled   every shift summed at figures drawn + 700 ms
+#   settled   every shift summed, figures drawn + 700 ms or later (after axe and the screenshot)
 #   axe       axe-core's serious and critical violations
 #   drawing   each figure's SVG and the map's land layer
 #   contrast  each figure's texts and controls with their colours
@@ -222,7 +224,7 @@ class PageView:
     sideways: dict | None = None         # SIDEWAYS, figures drawn + 200 ms
     overflow: float | None = None        # scrollWidth - innerWidth, figures drawn + 200 ms
     figure_boxes: list | None = None     # FIGURE_BOXES, figures drawn + 200 ms (for map labels as well)
-    shift_total: float | None = None     # every shift summed, figures drawn + 700 ms
+    shift_total: float | None = None     # every shift summed, figures drawn + 700 ms or later
     axe: list[str] | None = None         # serious or critical violations
     violations: list[str] | None = None  # the policy's, after everything above
     screenshot: Path | None = None
@@ -317,6 +319,7 @@ def _visit_once(tab: Tab, base: str, name: str, width: int, dark: bool, measures
         if "text" in measures:
             found.essay_text = page.eval_on_selector_all(".essay-paragraph", ESSAY_TEXT)
         wait_for_figures(page)
+        drawn = time.monotonic()
         page.wait_for_timeout(200)
         found.shift = page.evaluate(CLS_OF_PAGE)
         found.theme = page.evaluate("document.documentElement.dataset.theme")
@@ -329,37 +332,52 @@ def _visit_once(tab: Tab, base: str, name: str, width: int, dark: bool, measures
             found.overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if "boxes" in measures:
             found.figure_boxes = page.evaluate(FIGURE_BOXES)
-        if "settled" in measures:
-            page.wait_for_timeout(500)
-            found.shift_total = round(page.evaluate("window.__cls"), 4)
     except Exception as exc:  # noqa: BLE001 - kept as the page's failure, raised by each test that needs it
         found.failed["open"] = _failure(exc)
         return found
+    # axe-core and the screenshot take the time the page is left to settle: the shifts are summed
+    # once both are done and 700 ms have passed since the figures were drawn, whichever is later
+    # (a later sum can only be larger)
     if "axe" in measures:
+        _run_axe(page, found)
+    if screenshot:
+        _screenshot(page, found, name, width, dark)
+    if "settled" in measures:
         try:
-            if not AXE.is_file():
-                raise FileNotFoundError(f"{AXE} is missing: `make test` installs it (npm ci --prefix tests/js)")
-            # run in the page by the driver, which the page's Content-Security-Policy does not govern
-            page.evaluate("() => {" + AXE.read_text(encoding="utf-8") + "\n}")
-            found.axe = page.evaluate(AXE_RUN)
+            page.wait_for_timeout(max(0.0, SETTLE_S - (time.monotonic() - drawn)) * 1000)
+            found.shift_total = round(page.evaluate("window.__cls"), 4)
         except Exception as exc:  # noqa: BLE001
-            found.failed["axe"] = _failure(exc)
+            found.failed["open"] = _failure(exc)
+            return found
     try:
         found.violations = page.evaluate("window.__violations")
     except Exception as exc:  # noqa: BLE001
         found.failed["policy"] = _failure(exc)
     found.errors, found.foreign, found.dialogs = list(errors), list(foreign), list(dialogs)
-    if screenshot:
-        try:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            # the 390-px phone is "phone"; a narrower one names its width, or its shots would replace those
-            label = "desktop" if width >= 1024 else "phone" if width == 390 else f"phone-{width}"
-            target = SCREENSHOTS / f"{name.replace('/', '__')}-{label}-{'dark' if dark else 'light'}.png"
-            # a full page resizes the window to the page: long pages, on a loaded machine, take a while
-            page.screenshot(path=str(target), full_page=bool(os.environ.get(FULL_SCREENSHOTS)), timeout=120_000)
-            found.screenshot = target
-            if os.environ.get(FULL_SCREENSHOTS):
-                page.set_viewport_size({"width": width, "height": HEIGHT})  # as it was, for the next page
-        except Exception as exc:  # noqa: BLE001
-            found.failed["screenshot"] = _failure(exc)
     return found
+
+
+def _run_axe(page, found: PageView) -> None:
+    try:
+        if not AXE.is_file():
+            raise FileNotFoundError(f"{AXE} is missing: `make test` installs it (npm ci --prefix tests/js)")
+        # run in the page by the driver, which the page's Content-Security-Policy does not govern
+        page.evaluate("() => {" + AXE.read_text(encoding="utf-8") + "\n}")
+        found.axe = page.evaluate(AXE_RUN)
+    except Exception as exc:  # noqa: BLE001
+        found.failed["axe"] = _failure(exc)
+
+
+def _screenshot(page, found: PageView, name: str, width: int, dark: bool) -> None:
+    try:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        # the 390-px phone is "phone"; a narrower one names its width, or its shots would replace those
+        label = "desktop" if width >= 1024 else "phone" if width == 390 else f"phone-{width}"
+        target = SCREENSHOTS / f"{name.replace('/', '__')}-{label}-{'dark' if dark else 'light'}.png"
+        # a full page resizes the window to the page: long pages, on a loaded machine, take a while
+        page.screenshot(path=str(target), full_page=bool(os.environ.get(FULL_SCREENSHOTS)), timeout=120_000)
+        found.screenshot = target
+        if os.environ.get(FULL_SCREENSHOTS):
+            page.set_viewport_size({"width": width, "height": HEIGHT})  # as it was, for the next page
+    except Exception as exc:  # noqa: BLE001
+        found.failed["screenshot"] = _failure(exc)

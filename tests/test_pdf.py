@@ -242,6 +242,9 @@ def test_a_book_unchanged_since_its_printing_is_not_printed_again(tmp_path: Path
     (site / "_static" / "print.css").write_text("p { color: #111 }", encoding="utf-8")
     assert make_pdf() == b"%PDF printing 2", "a changed stylesheet did not reach the PDF"
     assert make_pdf("--paper", "letter") == b"%PDF printing 3" and printed[-1] == "Letter"
+    (site / "_sources").mkdir()
+    (site / "_sources" / "index.ipynb").write_text('{"cells": [{"id": "a1"}]}', encoding="utf-8")
+    assert make_pdf("--paper", "letter") == b"%PDF printing 3", "a page source, which is never printed, was printed"
     (site / "_static" / "print.css").unlink()
     assert make_pdf("--paper", "letter") == b"%PDF printing 4", "a file taken away did not reach the PDF"
 

@@ -41,9 +41,11 @@ def test_this_run_handed_the_scheduler_each_tests_unit(request: pytest.FixtureRe
     items = request.session.items
     by_id = {item.nodeid: item for item in items}
     views = [item for item in items if item.get_closest_marker("views")]
-    for item in views:  # make test runs them all: the desktop and the phone views, one unit each
-        width = getattr(item, "callspec", None) and item.callspec.params.get("width")
-        assert conftest._unit(item) == ("views-phone" if width and width < conftest.PHONE else "views-desktop"), item.nodeid
+    assert len(views) >= 9
+    for item in views:  # make test runs them all, every view in one unit
+        assert conftest._unit(item) == "views", item.nodeid
+    assert all(conftest._unit(item) == "browser" for item in items if "browser" in item.fixturenames
+               and "lab" not in item.fixturenames and not item.get_closest_marker("views"))
     assert all(conftest._unit(item) == "lab" for item in items if "lab" in item.fixturenames)
     assert all(conftest._unit(item) is None for item in items if "browser" not in item.fixturenames
                and "lab" not in item.fixturenames)  # each a unit of its own

@@ -345,9 +345,11 @@ def _chromium_version() -> str:
 
 
 def print_inputs(html_dir: Path, paper: str) -> str:
-    """One digest of what a printing reads: every file of the built site (a PDF published there
-    excepted), the table of contents, the site's address, the paper, the date the cover gives,
-    this module's code and the Chromium that prints."""
+    """One digest of what a printing reads: every file of the built site but the page sources
+    offered for download (_sources/, which the printing never loads and whose notebooks get new
+    cell ids whenever their pages are written again) and a PDF published there; the table of
+    contents, the site's address, the paper, the date the cover gives, this module's code and
+    the Chromium that prints."""
     import bs4
 
     digest = hashlib.sha256()
@@ -357,7 +359,7 @@ def print_inputs(html_dir: Path, paper: str) -> str:
 
     for path in sorted(p for p in html_dir.rglob("*") if p.is_file()):
         name = path.relative_to(html_dir).as_posix()
-        if name != PDF_NAME:
+        if name != PDF_NAME and not name.startswith("_sources/"):
             add(f"file {name}", path.read_bytes())
     for label, value in (("pages", "\n".join(toc_pages())), ("site", _site_url()), ("paper", paper),
                          ("date", dt.date.today().isoformat()), ("chromium", _chromium_version()),
