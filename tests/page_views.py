@@ -4,13 +4,14 @@ Most browser tests look at every page as it loads, at one width and theme, and o
 shows: the layout shift and theme (tests/test_browser.py), the essay's text, the shift while loading
 and axe-core's rules (tests/test_reading.py), sideways scrolling, each figure's texts and controls
 on a phone, the map's place labels at each width and the figures' contrast
-(tests/test_figures_browser.py), the Content-Security-Policy (tests/test_csp.py), the figures drawn with their basemap, no console error and no request to
-another host. Each page is opened once per view, all at 900 px high, and the visit measures what the
-view's tests need, in this order: text on load; figures drawn; +200 ms: shift, theme, figures'
-drawing, contrast, page width and figure boxes; axe-core; a screenshot; then, no sooner than
-+700 ms (the views that measure it), every shift summed; the policy's violations last. Each test asserts on what the visits
-measured, page by page. What is kept is this run's, in this process's memory only (a view's tests
-run in one worker, conftest.py): nothing carries over from one run to the next.
+(tests/test_figures_browser.py), the Content-Security-Policy (tests/test_csp.py), the figures drawn
+with their basemap, no console error and no request to another host. Each page is opened once per
+view, all at 900 px high, and the visit measures what the view's tests need, in this order: text on
+load; figures drawn; +200 ms: shift, theme, figures' drawing, contrast, page width and figure
+boxes; axe-core; a screenshot; then, no sooner than +700 ms (the views that measure it), every
+shift summed; the policy's violations last. Each test asserts on what the visits measured, page by
+page. What is kept is this run's, in this process's memory only (the views' tests run in one
+worker, conftest.py): nothing carries over from one run to the next.
 
 A screenshot is of the window (the reader's first screen) unless EDITION_FULL_SCREENSHOTS is set,
 as `make screenshots` sets it: a full-page screenshot of a long page resizes the window to the whole
@@ -337,10 +338,12 @@ def _visit_once(tab: Tab, base: str, name: str, width: int, dark: bool, measures
         return found
     # axe-core and the screenshot take the time the page is left to settle: the shifts are summed
     # once both are done and 700 ms have passed since the figures were drawn, whichever is later
-    # (a later sum can only be larger)
+    # (a later sum can only be larger). A full-page screenshot resizes the window, so it waits
+    # until the shifts are summed.
+    full_page = bool(os.environ.get(FULL_SCREENSHOTS))
     if "axe" in measures:
         _run_axe(page, found)
-    if screenshot:
+    if screenshot and not full_page:
         _screenshot(page, found, name, width, dark)
     if "settled" in measures:
         try:
@@ -354,6 +357,8 @@ def _visit_once(tab: Tab, base: str, name: str, width: int, dark: bool, measures
     except Exception as exc:  # noqa: BLE001
         found.failed["policy"] = _failure(exc)
     found.errors, found.foreign, found.dialogs = list(errors), list(foreign), list(dialogs)
+    if screenshot and full_page:
+        _screenshot(page, found, name, width, dark)
     return found
 
 
