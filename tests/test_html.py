@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -11,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from edition import essay
 from edition.paths import toc_pages
-from edition.sphinxext.plotly_output import FIGURE_CLASS, PLOTLY_JS, bundle_path
+from edition.sphinxext.plotly_output import FIGURE_CLASS, PLOTLY_JS, bundle_path, figure_html, script_safe_json
 
 LOCAL_SCHEMES = {"", "file", "data", "blob", "mailto"}
 
@@ -108,6 +109,8 @@ def test_figures_are_present_and_load_plotly_from_the_books_static_files(built_h
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         figures = soup.select(f"div.{FIGURE_CLASS}")
         assert figures and all(f.select_one(f"script.{FIGURE_CLASS}-spec") for f in figures)
+        for spec in soup.select(f"script.{FIGURE_CLASS}-spec"):  # keys sorted, as figure_html writes them
+            assert script_safe_json(json.loads(spec.string)) == spec.string, f"{page}: a figure's spec is not in sorted order"
         # plotly.js is no <script> of the page: figures.js fetches it from _static when a figure nears view
         assert not soup.find("script", src=re.compile("plotly")), f"{page}: plotly.js parsed with the page"
         loaders = soup.find_all("script", src=re.compile(r"_static/edition/figures\.js"))
@@ -121,6 +124,15 @@ def test_figures_are_present_and_load_plotly_from_the_books_static_files(built_h
             body = inline.get_text()
             assert "plotly.js v" not in body and len(body) < 200_000, f"{page}: plotly.js embedded inline"
         assert not soup.find("script", src=re.compile("require|mathjax", re.I)), f"{page}: require.js/MathJax pulled in"
+
+
+def test_a_figures_placeholder_is_the_same_whether_its_spec_was_just_run_or_read_from_the_cache() -> None:
+    """A kernel writes a figure's keys in its own order and the execution cache keeps them sorted:
+    the page must not change with where its outputs came from (nor a PDF be printed again for it)."""
+    fresh = {"layout": {"title": {"text": "t"}, "geo": {"scope": "world"}}, "data": [{"y": [1], "type": "bar"}]}
+    cached = {"data": [{"type": "bar", "y": [1]}], "layout": {"geo": {"scope": "world"}, "title": {"text": "t"}}}
+    assert figure_html(fresh) == figure_html(cached)
+    assert json.loads(script_safe_json(fresh)) == fresh
 
 
 def test_the_served_plotly_js_is_the_vendored_bundle_and_nothing_else(built_html: Path) -> None:

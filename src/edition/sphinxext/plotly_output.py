@@ -45,8 +45,10 @@ def script_safe_json(payload: Any) -> str:
 
     Only the sequences that end or re-enter script data ("</", "<!--", "<script") are escaped,
     as "\\u003c…", which JSON.parse reads back unchanged; the many "<br>" in hover text stay short.
+    Keys are sorted: a figure read from the execution cache then gives the same page as one just
+    executed, whose output keeps the order the kernel wrote.
     """
-    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
     return _SCRIPT_BREAKERS.sub(lambda m: "\\u003c" + m.group(1), text)
 
 
