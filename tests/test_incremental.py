@@ -54,6 +54,14 @@ def annotations_in(tree: object) -> list[dict]:
     return []
 
 
+def index_entries(book: Path) -> dict:
+    """The index entries (the glossary's terms) in a built book's search index, by page name."""
+    text = (book / "_build" / "html" / "searchindex.js").read_text(encoding="utf-8")
+    frozen = json.loads(text.removeprefix("Search.setIndex(").removesuffix(")"))
+    return {term: sorted((frozen["docnames"][n], target, main) for n, target, main in hits)
+            for term, hits in frozen["indexentries"].items()}
+
+
 def page_text(book: Path) -> str:
     return (book / "_build" / "html" / "chapters" / "04-role-reversal.html").read_text(encoding="utf-8")
 
@@ -68,6 +76,8 @@ def test_an_edited_note_reaches_its_page_and_the_export_without_a_clean_build(ro
             path.touch()
     first = build(book)
     assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-4000:]
+    entries = index_entries(book)
+    assert "alabuga" in entries, f"the glossary's terms are not in the first build's search index: {sorted(entries)[:5]}"
     assert "Executing notebook" not in first.stdout + first.stderr, (
         "a restored cache was discarded although no input's content changed (or the main build's cache "
         "is older than the code or data: `make book` first, as `make test` does)")
@@ -95,6 +105,8 @@ def test_an_edited_note_reaches_its_page_and_the_export_without_a_clean_build(ro
     assert written == ["index"], f"an unchanged book wrote pages again: {written}"  # the root page only
     assert "incrementally rebuilt." in page_text(book), "the carried-over page lost the edit"
     assert "edition: downloads kept" in third.stdout, "an unchanged book made its downloads again"
+    # the glossary was written by neither build: its terms stay in the search (sphinx-doc/sphinx#12599)
+    assert index_entries(book) == entries, "an incremental build dropped index entries from the search index"
 
     # An input of the downloads changed after that skip is still picked up: here only the notes
     # table's modification time, which dates every row of the export where git has no history.
@@ -106,6 +118,18 @@ def test_an_edited_note_reaches_its_page_and_the_export_without_a_clean_build(ro
     export = json.loads((book / "_build" / "html" / "downloads" / "annotations.jsonld").read_text(encoding="utf-8"))
     dates = {note.get("modified") for note in annotations_in(export)}
     assert dates == {"2023-11-14T22:13:20Z"}, f"the export's dates do not follow the table: {sorted(dates)[:3]}"
+
+
+def test_index_entries_are_read_back_only_for_pages_not_written_again() -> None:
+    from edition.sphinxext.search_index import entries_from_index
+
+    frozen = {"docnames": ["chapters/glossary", "chapters/gone", "index"],
+              "indexentries": {"alabuga": [[0, "term-Alabuga", True]], "fath-360": [[0, "term-Fath-360", False], [2, "x", False]],
+                               "old": [[1, "term-Old", False]], "broken": [[7, "y", False]]}}
+    kept = entries_from_index(frozen, keep={"chapters/glossary"})
+    assert kept == {"chapters/glossary": [("alabuga", "term-Alabuga", "main"), ("fath-360", "term-Fath-360", "")]}
+    assert entries_from_index(frozen, keep=set()) == {}
+    assert entries_from_index({}, keep={"index"}) == {}
 
 
 def test_a_cache_record_is_matched_to_its_chapter_wherever_the_book_was() -> None:

@@ -59,6 +59,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from edition.sphinxext import atomic_output, bibstyle, compact_html, csp, data_docs, downloads, editorial
     from edition.sphinxext import essay_text, figure_panel, htmlnodes, icon_fonts, inputs, markup_fixes
     from edition.sphinxext import markup_nodes, notebook_downloads, page_assets, pagemeta, plotly_output, print_edition
+    from edition.sphinxext import search_index
 
     bibstyle.setup(app)
     app.connect("config-inited", check_inputs)
@@ -86,4 +87,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     print_edition.setup(app)
     icon_fonts.setup(app)
     pagemeta.setup(app)
+    search_index.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
