@@ -56,8 +56,9 @@ def annotations_in(tree: object) -> list[dict]:
 
 def index_entries(book: Path) -> dict:
     """The index entries (the glossary's terms) in a built book's search index, by page name."""
-    text = (book / "_build" / "html" / "searchindex.js").read_text(encoding="utf-8")
-    frozen = json.loads(text.removeprefix("Search.setIndex(").removesuffix(")"))
+    from sphinx.search import js_index  # Sphinx's own reader of searchindex.js
+
+    frozen = js_index.loads((book / "_build" / "html" / "searchindex.js").read_text(encoding="utf-8"))
     return {term: sorted((frozen["docnames"][n], target, main) for n, target, main in hits)
             for term, hits in frozen["indexentries"].items()}
 
