@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from bs4 import BeautifulSoup
 
+import parsed
 from edition import data, essay, exports, verdicts
 from test_data import TODAY, edit_csv, problems
 from test_html import rendered_paragraphs, soup_of, toc_pages
@@ -154,6 +154,6 @@ def test_glossary_terms_are_linked_from_the_text(built_html: Path) -> None:
     assert len(terms) >= 12
     linked = set()
     for page in built_html.joinpath("chapters").glob("0*.html"):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed.page(page)
         linked |= {a["href"].split("#")[1] for a in soup.select("a[href*='glossary.html#']")}
     assert len(linked & terms) >= 8

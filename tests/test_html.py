@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import pytest
 from bs4 import BeautifulSoup
 
+import parsed
 from edition import essay
 from edition.paths import toc_pages
 from edition.sphinxext.plotly_output import FIGURE_CLASS, PLOTLY_JS, bundle_path, figure_html, script_safe_json
@@ -18,7 +19,7 @@ LOCAL_SCHEMES = {"", "file", "data", "blob", "mailto"}
 
 
 def soup_of(built_html: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((built_html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+    return parsed.page(built_html / f"{page}.html")
 
 
 def rendered_paragraphs(soup: BeautifulSoup) -> list[tuple[int, str, str]]:
@@ -60,7 +61,7 @@ def test_each_section_chapter_shows_paragraphs_and_an_executed_cell(root: Path, 
 def test_paragraph_links_resolve_to_rendered_anchors(built_html: Path) -> None:
     ids_by_page = {}
     for html_file in built_html.rglob("*.html"):
-        soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed.page(html_file)
         ids_by_page[html_file] = soup
     for html_file, soup in ids_by_page.items():
         for link in soup.select("a[href*='#essay-p']"):
@@ -78,12 +79,12 @@ def test_figure_click_links_are_resolved_by_the_build_to_rendered_anchors(built_
 
     def has_id(page: Path, anchor: str) -> bool:
         if page not in ids:
-            soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+            soup = parsed.page(page)
             ids[page] = {tag["id"] for tag in soup.find_all(id=True)}
         return anchor in ids[page]
 
     for html_file in figure_pages(built_html):
-        soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed.page(html_file)
         for script in soup.select(f"script.{FIGURE_CLASS}-spec"):
             for trace in json.loads(script.string)["data"]:
                 index = (trace.get("meta") or {}).get("clickLink") if isinstance(trace.get("meta"), dict) else None
@@ -106,7 +107,7 @@ def test_figures_are_present_and_load_plotly_from_the_books_static_files(built_h
     pages = figure_pages(built_html)
     assert pages, "no page carries a Plotly figure"
     for page in pages:
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed.page(page)
         figures = soup.select(f"div.{FIGURE_CLASS}")
         assert figures and all(f.select_one(f"script.{FIGURE_CLASS}-spec") for f in figures)
         for spec in soup.select(f"script.{FIGURE_CLASS}-spec"):  # keys sorted, as figure_html writes them
@@ -146,7 +147,7 @@ def test_pages_without_figures_do_not_load_plotly(built_html: Path) -> None:
     with_figures = set(figure_pages(built_html))
     for page in built_html.rglob("*.html"):
         if page not in with_figures:
-            soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+            soup = parsed.page(page)
             assert not soup.find("script", src=re.compile("plotly")), page
 
 
@@ -158,7 +159,7 @@ def _external(url: str) -> bool:
 def test_no_page_loads_anything_from_a_third_party_host(built_html: Path) -> None:
     offenders = []
     for page in built_html.rglob("*.html"):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed.page(page)
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
                           ("source", "src"), ("video", "src"), ("audio", "src"), ("object", "data")):
             for element in soup.find_all(tag):
@@ -179,7 +180,7 @@ def test_no_page_loads_anything_from_a_third_party_host(built_html: Path) -> Non
 def test_every_figure_panel_has_caption_tabs_data_sources_and_summary(built_html: Path) -> None:
     panels = []
     for page in built_html.rglob("*.html"):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed.page(page)
         for panel in soup.select("div.edition-figure-panel"):
             panels.append(panel["id"])
             labels = [label.get_text(strip=True) for label in panel.select(".sd-tab-label")]

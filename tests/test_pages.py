@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
+import parsed
 from edition import data
 from edition.paths import toc_pages
 from edition.sphinxext.essay_text import claim_verdicts
@@ -20,7 +19,7 @@ def all_html(built_html: Path) -> list[Path]:
 def test_every_page_has_a_description_and_share_metadata(built_html: Path) -> None:
     descriptions = {}
     for page in all_html(built_html):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed.page(page)
         where = page.relative_to(built_html)
         meta = {m.get("name") or m.get("property"): m.get("content") for m in soup.find_all("meta")}
         description = meta.get("description") or ""

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+import parsed
 from edition import data, essay
 from edition.paths import ROOT, toc_pages
 from edition.pdf import PDF_NAME
@@ -74,8 +75,9 @@ def test_every_note_is_printed_with_its_number(text: str) -> None:
 def figure_captions(root: Path) -> list[str]:
     captions = []
     for page in toc_pages(root):
-        soup = BeautifulSoup((root / "_build" / "html" / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        soup = parsed.page(root / "_build" / "html" / f"{page}.html")
         for caption in soup.select(".edition-figure-panel figcaption, .edition-figure-panel .caption"):
+            caption = copy.copy(caption)  # the shared page is left as parsed
             for link in caption.select("a.headerlink"):
                 link.decompose()
             captions.append(caption.get_text(" ", strip=True))
@@ -169,8 +171,8 @@ def test_the_bookmarks_list_every_chapter(pdf: Path) -> None:
 
     walk(reader.outline)
     for page in toc_pages(ROOT)[1:]:
-        soup = BeautifulSoup((ROOT / "_build" / "html" / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
-        heading = soup.select_one("article.bd-article h1")
+        soup = parsed.page(ROOT / "_build" / "html" / f"{page}.html")
+        heading = copy.copy(soup.select_one("article.bd-article h1"))  # the shared page is left as parsed
         for link in heading.select("a.headerlink"):
             link.decompose()
         assert heading.get_text(" ", strip=True) in titles, f"no bookmark for {page}"
@@ -203,7 +205,7 @@ def test_pages_carry_running_heads_and_their_numbers(pdf: Path) -> None:
 
 def test_every_page_of_the_site_links_to_the_pdf(built_html: Path) -> None:
     for page in toc_pages(ROOT):
-        soup = BeautifulSoup((built_html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        soup = parsed.page(built_html / f"{page}.html")
         link = soup.select_one("p.edition-pdf-link a[href]")
         assert link is not None, f"{page}: no link to the PDF"
         target = (built_html / page).parent / link["href"]

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from plotly.offline import get_plotlyjs_version
 
+import parsed
 from edition.sphinxext.plotly_output import FIGURE_CLASS, bundle_manifest, bundle_path
 
 TOOLS = Path(__file__).resolve().parents[1] / "tools" / "plotly-bundle"
@@ -36,7 +36,7 @@ def figure_trace_types(built_html: Path) -> dict[str, set[str]]:
     """Trace types of every figure the built book draws, by page (plotly's default type is scatter)."""
     found: dict[str, set[str]] = {}
     for page in sorted(built_html.rglob("*.html")):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed.page(page)
         for spec in soup.select(f"div.{FIGURE_CLASS} script.{FIGURE_CLASS}-spec"):
             for trace in json.loads(spec.get_text())["data"]:
                 found.setdefault(trace.get("type", "scatter"), set()).add(str(page.relative_to(built_html)))

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
+import parsed
 from edition import sources, tables
 from edition.paths import toc_pages
 
@@ -88,7 +89,7 @@ def _bib(text: str):
 def test_no_page_shows_na_snake_case_headers_or_iso_dates_in_reader_tables(root: Path, built_html: Path) -> None:
     checked = 0
     for name in toc_pages(root):
-        soup = BeautifulSoup((built_html / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        soup = parsed.page(built_html / f"{name}.html")
         for table in soup.select("table.edition-table, table.edition-claims-ledger, table.edition-data-table"):
             checked += 1
             text = table.get_text(" ")
@@ -106,7 +107,7 @@ def test_figure_sources_tabs_list_outlet_title_and_date_linked(root: Path, built
     known = sources.all_sources()
     panels = pointers = 0
     for name in toc_pages(root):
-        soup = BeautifulSoup((built_html / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        soup = parsed.page(built_html / f"{name}.html")
         listed: list[str] = []
         for box in soup.select(".edition-figure-panel .edition-sources"):
             panels += 1
@@ -138,7 +139,7 @@ def test_data_tabs_point_each_row_to_its_sources_by_number(root: Path, built_htm
     from edition import data
 
     cited = {r.transfer_id: sources.split_keys(r.sources) for r in data.load_tables()["transfers"].itertuples()}
-    soup = BeautifulSoup((built_html / "chapters/04-role-reversal.html").read_text(encoding="utf-8"), "html.parser")
+    soup = parsed.page(built_html / "chapters/04-role-reversal.html")
     table = soup.select_one("#panel-arms-flow-map table.edition-table")
     headers = [th.get_text() for th in table.select("thead th, thead td")]
     column = headers.index("Sources")
@@ -152,6 +153,6 @@ def test_data_tabs_point_each_row_to_its_sources_by_number(root: Path, built_htm
         assert [a.get_text() for a in links] == [e["id"].rsplit("-", 1)[1] for e in entries]
         keys = [e.select("a")[-1]["href"].split("#cite-")[1] for e in entries]
         assert keys == cited[row.th.get_text()], row.th.get_text()
-    bibliography = BeautifulSoup((built_html / "chapters/bibliography.html").read_text(encoding="utf-8"), "html.parser")
+    bibliography = parsed.page(built_html / "chapters/bibliography.html")
     anchors = {a["href"].split("#")[1] for a in soup.select("#panel-arms-flow-map .edition-sources li a[href^='bibliography']")}
     assert anchors and all(bibliography.find(id=anchor) for anchor in anchors)

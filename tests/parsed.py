@@ -1,0 +1,26 @@
+"""Built pages parsed once per test process (html.parser), shared by the tests that only read them.
+
+About twenty tests each walk the built site with BeautifulSoup; parsing every page again for each
+took about a tenth of the run's CPU. A page is parsed again when its file changes (its size or
+modification time), so a test that rebuilds the site reads the new pages. The trees are shared:
+a test must not change one (decompose, extract, edit attributes); it copies what it would change
+(copy.copy of a tag copies its subtree).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+
+def page(path: Path) -> BeautifulSoup:
+    """The parsed page at path, as it is now on disk."""
+    stat = path.stat()
+    return _parse(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _parse(path: str, mtime_ns: int, size: int) -> BeautifulSoup:
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
