@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Iterator
 
 import pandas as pd
 
 from edition import vocab
+from edition.data import _rows
 
 ESSAY_DATE = dt.date(2023, 10, 26)
 MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -76,13 +78,20 @@ def mentioned_dates(text: str) -> list[tuple[dt.date, str]]:
 
 def later_mentions(text: str) -> list[str]:
     """The dates a text names that fall after the essay."""
+    return list(_later_mentions(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _later_mentions(text: str) -> tuple[str, ...]:
+    """later_mentions, kept once per distinct text (the tests validate a hundred copies of data/
+    that share nearly every row)."""
     out = []
     for date, precision in mentioned_dates(text):
         # a month or year that contains the essay's date is ambiguous and not counted; one wholly after it is
         if (precision == "day" and date > ESSAY_DATE) or (precision == "month" and date > ESSAY_DATE) or (
                 precision == "year" and date.year > ESSAY_DATE.year):
             out.append(date.isoformat()[: vocab.trait("annotations", "event_date_precision", "isoChars")[precision]])
-    return out
+    return tuple(out)
 
 
 def note_is_later(event_date) -> bool:
@@ -114,7 +123,7 @@ def _parse(value: str) -> dt.date | None:
 
 
 def note_problems(frame: pd.DataFrame, path: str, problem) -> Iterator:
-    for row, record in frame.iterrows():
+    for row, record in _rows(frame):
         ident = record["annotation_id"]
         date = _parse(record["event_date"])
         if date is None:
@@ -137,7 +146,7 @@ def row_problems(tables: dict[str, pd.DataFrame], paths: dict[str, str], problem
         frame = tables.get(name)
         if frame is None:
             continue
-        for row, record in frame.iterrows():
+        for row, record in _rows(frame):
             text = " ".join(str(record.get(c, "")) for c in text_columns)
             later = later_mentions(text)
             dates = [d for d in (_parse(record.get(c, "")) for c in date_columns) if d]

@@ -28,6 +28,7 @@ from typing import Iterator
 import pandas as pd
 
 from edition import vocab
+from edition.data import _rows
 
 TIERS = {
     "official": "Official document",
@@ -93,7 +94,7 @@ def row_problems(tables: dict[str, pd.DataFrame], bib, paths: dict[str, str], pr
         frame = tables.get(name)
         if frame is None:
             continue
-        for row, record in frame.iterrows():
+        for row, record in _rows(frame):
             keys = [k for k in _keys(record["sources"]) if k in tier]
             if not keys:
                 continue
@@ -124,7 +125,7 @@ def row_problems(tables: dict[str, pd.DataFrame], bib, paths: dict[str, str], pr
                                   "add a source or rate it 'reported'")
     notes = tables.get("annotations")
     if notes is not None:
-        for row, record in notes.iterrows():
+        for row, record in _rows(notes):
             keys = [k for k in _keys(record["sources"]) if k in tier]
             if keys and {tier[k] for k in keys} <= {"aggregator"}:
                 yield problem(paths["annotations"], row, "sources", record["sources"],
