@@ -7,9 +7,9 @@ on a phone, the map's place labels at each width and the figures' contrast
 (tests/test_figures_browser.py), the Content-Security-Policy (tests/test_csp.py), the figures drawn
 with their basemap, no console error and no request to another host. Each page is opened once per
 view, all at 900 px high, and the visit measures what the view's tests need, in this order: text on
-load; figures drawn; +200 ms: shift, theme, figures' drawing, contrast, page width and figure
-boxes; axe-core; a screenshot; then, no sooner than +700 ms (the views that measure it), every
-shift summed; the policy's violations last. Each test asserts on what the visits measured, page by
+load; figures drawn; axe-core and a screenshot; then, no sooner than 200 ms after the figures were
+drawn: shift, theme, figures' drawing, contrast, page width and figure boxes; no sooner than +700 ms
+(the views that measure it): every shift summed; the policy's violations last. Each test asserts on what the visits measured, page by
 page. What is kept is this run's, in this process's memory only (the views' tests run in one
 worker, conftest.py): nothing carries over from one run to the next.
 
@@ -218,13 +218,13 @@ class PageView:
     width: int
     dark: bool
     essay_text: list | None = None       # [id, textContent, innerText] of each essay paragraph, on load
-    shift: float | None = None           # CLS_OF_PAGE, figures drawn + 200 ms
+    shift: float | None = None           # CLS_OF_PAGE, figures drawn + 200 ms or later (the five below too)
     theme: str | None = None
-    drawing: list | None = None          # FIGURE_DRAWING, figures drawn + 200 ms
-    colours: list | None = None          # FIGURE_COLOURS, figures drawn + 200 ms
-    sideways: dict | None = None         # SIDEWAYS, figures drawn + 200 ms
-    overflow: float | None = None        # scrollWidth - innerWidth, figures drawn + 200 ms
-    figure_boxes: list | None = None     # FIGURE_BOXES, figures drawn + 200 ms (for map labels as well)
+    drawing: list | None = None          # FIGURE_DRAWING, the same moment
+    colours: list | None = None          # FIGURE_COLOURS, the same moment
+    sideways: dict | None = None         # SIDEWAYS, the same moment
+    overflow: float | None = None        # scrollWidth - innerWidth, the same moment
+    figure_boxes: list | None = None     # FIGURE_BOXES, the same moment (for map labels as well)
     shift_total: float | None = None     # every shift summed, figures drawn + 700 ms or later
     axe: list[str] | None = None         # serious or critical violations
     violations: list[str] | None = None  # the policy's, after everything above
@@ -315,13 +315,28 @@ def _failure(exc: BaseException) -> str:
 def _visit_once(tab: Tab, base: str, name: str, width: int, dark: bool, measures: set[str],
                 screenshot: bool) -> PageView:
     found = PageView(name, width, dark)
+    full_page = bool(os.environ.get(FULL_SCREENSHOTS))
     try:
         page, errors, foreign, dialogs = tab.open(f"{base}/{name}.html")
         if "text" in measures:
             found.essay_text = page.eval_on_selector_all(".essay-paragraph", ESSAY_TEXT)
         wait_for_figures(page)
         drawn = time.monotonic()
-        page.wait_for_timeout(200)
+    except Exception as exc:  # noqa: BLE001 - kept as the page's failure, raised by each test that needs it
+        found.failed["open"] = _failure(exc)
+        return found
+    # axe-core and the window's screenshot take the time the page is left after its figures are
+    # drawn: what is read at +200 ms is read once both are done and 200 ms have passed, whichever is
+    # later, and the shifts are summed once 700 ms have passed, or later (a later read of a shift can
+    # only be larger). Neither moves the page: axe-core leaves its scroll, focus and elements as they
+    # were, and a window's screenshot does not resize it. A full-page screenshot does, so it is taken
+    # last, once everything is read.
+    if "axe" in measures:
+        _run_axe(page, found)
+    if screenshot and not full_page:
+        _screenshot(page, found, name, width, dark)
+    try:
+        _wait_until(page, drawn + 0.2)
         found.shift = page.evaluate(CLS_OF_PAGE)
         found.theme = page.evaluate("document.documentElement.dataset.theme")
         if "drawing" in measures:
@@ -333,25 +348,12 @@ def _visit_once(tab: Tab, base: str, name: str, width: int, dark: bool, measures
             found.overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if "boxes" in measures:
             found.figure_boxes = page.evaluate(FIGURE_BOXES)
-    except Exception as exc:  # noqa: BLE001 - kept as the page's failure, raised by each test that needs it
+        if "settled" in measures:
+            _wait_until(page, drawn + SETTLE_S)
+            found.shift_total = round(page.evaluate("window.__cls"), 4)
+    except Exception as exc:  # noqa: BLE001
         found.failed["open"] = _failure(exc)
         return found
-    # axe-core and the screenshot take the time the page is left to settle: the shifts are summed
-    # once both are done and 700 ms have passed since the figures were drawn, whichever is later
-    # (a later sum can only be larger). A full-page screenshot resizes the window, so it waits
-    # until the shifts are summed.
-    full_page = bool(os.environ.get(FULL_SCREENSHOTS))
-    if "axe" in measures:
-        _run_axe(page, found)
-    if screenshot and not full_page:
-        _screenshot(page, found, name, width, dark)
-    if "settled" in measures:
-        try:
-            page.wait_for_timeout(max(0.0, SETTLE_S - (time.monotonic() - drawn)) * 1000)
-            found.shift_total = round(page.evaluate("window.__cls"), 4)
-        except Exception as exc:  # noqa: BLE001
-            found.failed["open"] = _failure(exc)
-            return found
     try:
         found.violations = page.evaluate("window.__violations")
     except Exception as exc:  # noqa: BLE001
@@ -360,6 +362,13 @@ def _visit_once(tab: Tab, base: str, name: str, width: int, dark: bool, measures
     if screenshot and full_page:
         _screenshot(page, found, name, width, dark)
     return found
+
+
+def _wait_until(page, moment: float) -> None:
+    """Let the page run until time.monotonic() reaches moment (at once if it has)."""
+    left = moment - time.monotonic()
+    if left > 0:
+        page.wait_for_timeout(left * 1000)
 
 
 def _run_axe(page, found: PageView) -> None:

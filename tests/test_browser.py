@@ -48,7 +48,8 @@ def test_every_page_draws_its_figures_without_errors_or_third_party_requests(bro
 @pytest.mark.parametrize("width, label", [(1440, "desktop"), (390, "phone")])
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_screenshots_of_chapter_pages(browser, served_book, root: Path, width: int, label: str, dark: bool) -> None:
-    """Each page's full-page screenshot, after its layout shift (figures drawn + 200 ms) and theme are read.
+    """Each page's screenshot, with its layout shift (figures drawn + 200 ms or later) and theme: the
+    first screen, or under `make screenshots` the whole page, taken once the shift and theme are read.
 
     One visit per page and view, shared with the reading tests (page_views.py).
     """
