@@ -47,9 +47,13 @@ def served_book(built_html: Path):
 
 
 CHROMIUM = os.environ.get("EDITION_CHROMIUM", "/usr/bin/chromium")
+# --js-flags=--no-opt: V8 runs the pages' scripts without its optimising compiler (TurboFan). A test
+# keeps a page for a second or two, so most of what TurboFan compiled was never used again: about a
+# tenth of the page views' CPU (views alone 96-106 CPU-s, 90-96 without it). Which tier runs a script
+# changes how fast it runs, never what it does. `make bench`, which times pages for readers, keeps it.
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--disable-sync", "--no-first-run", "--disable-quic", "--js-flags=--no-opt",
 ]
 
 
