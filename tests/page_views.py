@@ -3,15 +3,17 @@
 Most browser tests look at every page as it loads, at one width and theme, and only read what it
 shows: the layout shift and theme (tests/test_browser.py), the essay's text, the shift while loading
 and axe-core's rules (tests/test_reading.py), sideways scrolling, each figure's texts and controls
-on a phone, the map's place labels at each width and the figures' contrast
-(tests/test_figures_browser.py), the Content-Security-Policy (tests/test_csp.py), the figures drawn
-with their basemap, no console error and no request to another host. Each page is opened once per
-view, all at 900 px high, and the visit measures what the view's tests need, in this order: text on
-load; figures drawn; axe-core and a screenshot; then, no sooner than 200 ms after the figures were
-drawn: shift, theme, figures' drawing, contrast, page width and figure boxes; no sooner than +700 ms
-(the views that measure it): every shift summed; the policy's violations last. Each test asserts on what the visits measured, page by
-page. What is kept is this run's, in this process's memory only (the views' tests run in one
-worker, conftest.py): nothing carries over from one run to the next.
+on a phone, the map's place labels at each width, the figures' contrast and what a test reads of one
+page only, beside the measures (PROBES: the map's arcs and dark colours, the scorecard's labels and
+its cards on a phone) (tests/test_figures_browser.py), the Content-Security-Policy
+(tests/test_csp.py), the figures drawn with their basemap, no console error and no request to
+another host. Each page is opened once per view, all at 900 px high, and the visit measures what the
+view's tests need, in this order: text on load; figures drawn; axe-core and a screenshot; then, no
+sooner than 200 ms after the figures were drawn: shift, theme, figures' drawing, contrast, page
+width, figure boxes and the page's probes; no sooner than +700 ms (the views that measure it): every shift summed; the
+policy's violations last. Each test asserts on what the visits measured, page by page. What is kept
+is this run's, in this process's memory only (the views' tests run in one worker, conftest.py):
+nothing carries over from one run to the next.
 
 A screenshot is of the window (the reader's first screen) unless EDITION_FULL_SCREENSHOTS is set,
 as `make screenshots` sets it: a full-page screenshot of a long page resizes the window to the whole
@@ -56,6 +58,40 @@ VIEWS = {
     (320, False): (["search", "genindex"], {"phone", "boxes"}),
 }
 DRAWING_VIEW = (1440, False)
+# What a view reads of one page only, beside its measures, at the same moment (figures drawn + 200 ms
+# or later): name -> a function of no arguments run in the page. Tests that only read one page as it
+# loads read these rather than opening the page again.
+MAP_FIGURE = "#panel-arms-flow-map .edition-plotly .js-plotly-plot"
+PROBES = {
+    (1440, False): {
+        "chapters/04-role-reversal": {
+            # each arc's name (one trace per arc), and the lines the map draws for them
+            "map_arcs": f"""() => {{ const gd = document.querySelector('{MAP_FIGURE}');
+                return {{names: gd._fullData.filter(t => t.meta && t.meta.arc !== undefined).map(t => t.name),
+                         lines: gd.querySelectorAll('.scattergeo path.js-line').length}}; }}""",
+        },
+        "chapters/07-epilogue": {
+            "scorecard_ticks": "() => [...document.querySelectorAll('#panel-scorecard .ytick text')].map(t => t.textContent)",
+        },
+    },
+    (1440, True): {
+        "chapters/04-role-reversal": {
+            # the basemap's land, lake and ocean colours, whether lakes are drawn, the places' marker colour
+            "map_colours": f"""() => {{ const gd = document.querySelector('{MAP_FIGURE}'), g = gd._fullLayout.geo;
+                return {{land: g.landcolor, lake: g.lakecolor, ocean: g.oceancolor, lakes: g.showlakes,
+                         marker: gd._fullData.find(t => t.meta && t.meta.actors).marker.color}}; }}""",
+        },
+    },
+    (390, False): {
+        "chapters/07-epilogue": {
+            # the scorecard table's first row, second cell: shown as a card's line on a phone
+            "scorecard_cell": """() => { const c = document.querySelector('table.edition-scorecard tbody tr')
+                                             .querySelectorAll('td')[1];
+                return {display: getComputedStyle(c).display, before: getComputedStyle(c, '::before').content,
+                        box: c.getBoundingClientRect().toJSON()}; }""",
+        },
+    },
+}
 VIEW_IDS = [f"{width}-{'dark' if dark else 'light'}" for width, dark in VIEWS]  # test ids, one per view
 
 THEME_INIT = "localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');"
@@ -225,6 +261,7 @@ class PageView:
     sideways: dict | None = None         # SIDEWAYS, the same moment
     overflow: float | None = None        # scrollWidth - innerWidth, the same moment
     figure_boxes: list | None = None     # FIGURE_BOXES, the same moment (for map labels as well)
+    probes: dict = field(default_factory=dict)  # PROBES of this view and page, the same moment
     shift_total: float | None = None     # every shift summed, figures drawn + 700 ms or later
     axe: list[str] | None = None         # serious or critical violations
     violations: list[str] | None = None  # the policy's, after everything above
@@ -348,6 +385,11 @@ def _visit_once(tab: Tab, base: str, name: str, width: int, dark: bool, measures
             found.overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if "boxes" in measures:
             found.figure_boxes = page.evaluate(FIGURE_BOXES)
+        for probe, script in PROBES.get((width, dark), {}).get(name, {}).items():
+            try:
+                found.probes[probe] = page.evaluate(script)
+            except Exception as exc:  # noqa: BLE001 - fails only the test that reads it (need(probe))
+                found.failed[probe] = _failure(exc)
         if "settled" in measures:
             _wait_until(page, drawn + SETTLE_S)
             found.shift_total = round(page.evaluate("window.__cls"), 4)

@@ -170,17 +170,15 @@ def test_map_wheel_scrolls_the_page_and_a_drag_does_not_pan(browser, served_book
     page.close()
 
 
-def test_map_draws_one_arc_per_route_and_period(browser, served_book, rows) -> None:
-    page, _, _ = open_map(browser, served_book)
-    names = page.evaluate(
-        """sel => document.querySelector(sel + ' .js-plotly-plot')._fullData
-                  .filter(t => t.meta && t.meta.arc !== undefined).map(t => t.name)""",
-        MAP,
-    )
+@pytest.mark.views
+def test_map_draws_one_arc_per_route_and_period(browser, served_book, root, rows) -> None:
+    """From the shared visit to the map page at 1440 px (page_views.PROBES)."""
+    found = page_views.view(browser, served_book, root, 1440, False)[MAP_PAGE]
+    found.need("map_arcs")
+    names = found.probes["map_arcs"]["names"]
     assert len(names) == len(set(names)) == rows.groupby(["supplier", "recipient", "period"]).ngroups
     # one drawn line per arc: the arcs are not split into one line per transfer
-    assert page.locator(MAP + " .scattergeo path.js-line").count() == len(names)
-    page.close()
+    assert found.probes["map_arcs"]["lines"] == len(names)
 
 
 def boxes_overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
@@ -252,17 +250,16 @@ def test_figure_text_and_controls_have_readable_contrast(browser, served_book, r
         assert not poor, f"{found.where}: text below 4.5:1: {poor[:6]}"
 
 
-def test_dark_map_draws_lakes_as_water_and_markers_light(browser, served_book) -> None:
-    page, _, _ = open_map(browser, served_book, dark=True)
-    geo = page.evaluate("sel => { const g = document.querySelector(sel + ' .js-plotly-plot')._fullLayout.geo; "
-                        "return [g.landcolor, g.lakecolor, g.oceancolor, g.showlakes]; }", MAP)
-    land, lake, ocean, shown = geo
-    assert shown and lake == ocean and land != lake
-    marker = page.evaluate("sel => document.querySelector(sel + ' .js-plotly-plot')._fullData"
-                           ".find(t => t.meta && t.meta.actors).marker.color", MAP)
+@pytest.mark.views
+def test_dark_map_draws_lakes_as_water_and_markers_light(browser, served_book, root) -> None:
+    """From the shared visit to the map page at 1440 px in the dark theme (page_views.PROBES)."""
+    found = page_views.view(browser, served_book, root, 1440, True)[MAP_PAGE]
+    found.need("map_colours")
+    geo = found.probes["map_colours"]
+    land, lake, ocean, marker = geo["land"], geo["lake"], geo["ocean"], geo["marker"]
+    assert geo["lakes"] and lake == ocean and land != lake
     assert contrast(tuple(int(marker[i:i + 2], 16) for i in (1, 3, 5)),
                     tuple(int(land[i:i + 2], 16) for i in (1, 3, 5))) >= 3
-    page.close()
 
 
 def test_timeline_opens_on_the_busy_period_and_earlier_eras_are_one_click_away(browser, served_book) -> None:
@@ -283,16 +280,16 @@ def test_timeline_opens_on_the_busy_period_and_earlier_eras_are_one_click_away(b
     page.close()
 
 
-def test_scorecard_chart_rows_show_the_forecasts_words(browser, served_book) -> None:
-    page, _, _ = visit(browser, f"{served_book}/chapters/07-epilogue.html", width=1280, height=900)
-    wait_for_figures(page)
-    ticks = page.locator("#panel-scorecard .ytick text")
-    texts = [ticks.nth(i).text_content() for i in range(ticks.count())]
+@pytest.mark.views
+def test_scorecard_chart_rows_show_the_forecasts_words(browser, served_book, root) -> None:
+    """From the shared visit to the epilogue at 1440 px (page_views.PROBES)."""
+    found = page_views.view(browser, served_book, root, 1440, False)["chapters/07-epilogue"]
+    found.need("scorecard_ticks")
+    texts = found.probes["scorecard_ticks"]
     scorecard = data.load_tables()["scorecard"]
     assert len(texts) == len(scorecard)
     assert all("“" in t and "¶" in t for t in texts) and not any(t.startswith("F0") or t.startswith("F1") for t in texts)
     assert any(t.startswith("¶11 “This alliance is likely to") for t in texts)
-    page.close()
 
 
 def test_claims_ledger_filters_by_verdict_and_paragraph(browser, served_book) -> None:
@@ -328,14 +325,15 @@ def test_claims_ledger_filters_by_verdict_and_paragraph(browser, served_book) ->
     page.close()
 
 
-def test_tables_become_cards_on_a_phone(browser, served_book) -> None:
-    page, _, _ = visit(browser, f"{served_book}/chapters/07-epilogue.html", width=390, height=800)
-    cell = page.locator("table.edition-scorecard tbody tr").first.locator("td").nth(1)
-    assert page.evaluate("c => getComputedStyle(c).display", cell.element_handle()) == "block"
-    assert "The essay's words" in page.evaluate("c => getComputedStyle(c, '::before').content", cell.element_handle())
-    box = cell.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
-    page.close()
+@pytest.mark.views
+def test_tables_become_cards_on_a_phone(browser, served_book, root) -> None:
+    """From the shared visit to the epilogue at 390 px (page_views.PROBES)."""
+    found = page_views.view(browser, served_book, root, 390, False)["chapters/07-epilogue"]
+    found.need("scorecard_cell")
+    cell = found.probes["scorecard_cell"]
+    assert cell["display"] == "block"
+    assert "The essay's words" in cell["before"]
+    assert cell["box"]["x"] >= 0 and cell["box"]["x"] + cell["box"]["width"] <= 390
 
 
 def test_a_data_tab_card_names_its_cells_and_a_source_number_opens_its_entry(browser, served_book) -> None:
