@@ -10,10 +10,10 @@ its cards on a phone) (tests/test_figures_browser.py), the Content-Security-Poli
 another host. Each page is opened once per view, all at 900 px high, and the visit measures what the
 view's tests need, in this order: text on load; figures drawn; axe-core and a screenshot; then, no
 sooner than 200 ms after the figures were drawn: shift, theme, figures' drawing, contrast, page
-width, figure boxes and the page's probes; no sooner than +700 ms (the views that measure it): every shift summed; the
-policy's violations last. Each test asserts on what the visits measured, page by page. What is kept
-is this run's, in this process's memory only (the views' tests run in one worker, conftest.py):
-nothing carries over from one run to the next.
+width, figure boxes and the page's probes; no sooner than +700 ms (the views that measure it): every
+shift summed; the policy's violations last. Each test asserts on what the visits measured, page by
+page. What is kept is this run's, in this process's memory only (the views' tests run in one worker,
+conftest.py): nothing carries over from one run to the next.
 
 A screenshot is of the window (the reader's first screen) unless EDITION_FULL_SCREENSHOTS is set,
 as `make screenshots` sets it: a full-page screenshot of a long page resizes the window to the whole
