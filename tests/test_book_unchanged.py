@@ -28,7 +28,7 @@ def _repo(tmp_path: Path) -> Path:
 
 def test_the_digest_follows_every_input_and_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _repo(tmp_path)
-    monkeypatch.delenv("EDITION_TEST_KNOB", raising=False)
+    monkeypatch.delenv("EDITION_KNOB", raising=False)
     first = build.book_inputs(root, ["--nitpick"])
     assert first and build.book_inputs(root, ["--nitpick"]) == first  # the same inputs, the same digest
 
@@ -46,9 +46,9 @@ def test_the_digest_follows_every_input_and_nothing_else(tmp_path: Path, monkeyp
     chapter.write_text("# A\n", encoding="utf-8")
 
     assert build.book_inputs(root, ["--keep-going"]) != first, "other options"
-    monkeypatch.setenv("EDITION_TEST_KNOB", "1")
+    monkeypatch.setenv("EDITION_KNOB", "1")
     assert build.book_inputs(root, ["--nitpick"]) != first, "an EDITION_ setting"
-    monkeypatch.delenv("EDITION_TEST_KNOB")
+    monkeypatch.delenv("EDITION_KNOB")
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     monkeypatch.setattr(build, "dt", types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: tomorrow)))
     assert build.book_inputs(root, ["--nitpick"]) != first, "another day (the check rejects dates in the future)"
@@ -57,6 +57,8 @@ def test_the_digest_follows_every_input_and_nothing_else(tmp_path: Path, monkeyp
     (root / "tests" / "test_x.py").write_text("x = 2\n", encoding="utf-8")  # the build never reads the tests
     (root / "ignored.txt").write_text("scratch\n", encoding="utf-8")
     monkeypatch.setenv("UNRELATED_SETTING", "1")
+    monkeypatch.setenv("EDITION_MAKE_TEST_STARTED", "1700000000.5")  # `make test` sets it for `make book` too
+    monkeypatch.setenv("EDITION_TEST_CPU", "/tmp/cpu.jsonl")
     assert build.book_inputs(root, ["--nitpick"]) == first
 
     assert build.book_inputs(tmp_path / "no-git-here", []) is None  # unknown: always built

@@ -76,13 +76,16 @@ STAMP = Path("_build") / "book.inputs"
 ALWAYS = "--even-if-unchanged"  # build even so (`make bench` times the incremental build itself)
 NOT_READ = ("tests/", "tools/", ".github/", ".ci/")  # tracked folders the build never reads
 ENVIRONMENT = ("EDITION_", "SPHINX", "JUPYTER", "PYTHON", "SOURCE_DATE_EPOCH")
+# the tests' own settings, which the build never reads (`make test` sets the first for its own
+# prerequisites too, to a new value each run)
+TESTS_ONLY = ("EDITION_MAKE_TEST_STARTED", "EDITION_TEST_", "EDITION_FULL_SCREENSHOTS", "EDITION_CHROMIUM")
 
 
 def book_inputs(root: Path, options: list[str]) -> str | None:
     """One digest of what the check and the build read: every file git tracks or would track (but
     the folders in NOT_READ), the options, today's date (the check rejects dates in the future), the
     Python and every installed distribution with its version, and the environment variables that
-    can steer Sphinx, Jupyter or the edition. None where git cannot list the files."""
+    can steer Sphinx, Jupyter or the edition (not the tests' own). None where git cannot list the files."""
     import hashlib
     import importlib.metadata
     import os
@@ -108,7 +111,8 @@ def book_inputs(root: Path, options: list[str]) -> str | None:
     packages = sorted(f"{d.metadata['Name']}=={d.version}@{d.locate_file('')}"
                       for d in importlib.metadata.distributions())
     add("packages", "\n".join(packages).encode("utf-8"))
-    steering = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(ENVIRONMENT))
+    steering = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(ENVIRONMENT)
+                      and not k.startswith(TESTS_ONLY))
     add("environment", "\n".join(steering).encode("utf-8"))
     return digest.hexdigest()
 
