@@ -3,6 +3,9 @@ HTML build with the options given on the command line (the Makefile passes its s
 
     python -m edition.build --warningiserror --nitpick --keep-going
 
+When nothing the check and the build read has changed since the last successful build, and the
+site is as that build left it, it stops at once instead (see STAMP below).
+
 One process rather than two saves an interpreter start and lets the build reuse what the check
 loaded. It also defers one cost of start-up that the build never needs: jsonschema, which
 Jupyter Book imports to validate its configuration, imports `rfc3987_syntax` when it is
