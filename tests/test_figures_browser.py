@@ -4,10 +4,13 @@ overlapping or overflowing on a phone, readable contrast in both themes, the led
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from edition import data, figures
 import page_views
+import parsed
 from test_browser import visit, wait_for_figures
 
 pytestmark = pytest.mark.browser
@@ -367,9 +370,9 @@ def test_a_data_tab_card_names_its_cells_and_a_source_number_opens_its_entry(bro
     context.close()
 
 
-DRAW_AT_TOP_LEFT = """([i, template]) => {
+DRAW_AT_TOP_LEFT = """([spec, template]) => {
     const root = document.documentElement.dataset.content_root || './';
-    const spec = JSON.parse(document.querySelectorAll('script.edition-plotly-spec')[i].textContent);
+    spec = JSON.parse(spec);
     let div = document.getElementById('cmp');
     if (div) { Plotly.purge(div); } else {
         div = document.createElement('div');
@@ -385,8 +388,22 @@ DRAW_AT_TOP_LEFT = """([i, template]) => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def drawing_board(browser, served_book):
+    """One chapter page of the book, with its styles and fonts and plotly.js fetched as a reader's page
+    fetches it, where each figure of every page is drawn afresh at the top left (DRAW_AT_TOP_LEFT):
+    the figures are compared with each other, so one page serves them all. Returns (page, its console
+    errors so far)."""
+    page, errors, _ = visit(browser, f"{served_book}/{MAP_PAGE}.html", width=1280, height=900)
+    # plotly.js comes with the first figure a reader scrolls to; the page's own figures need not be drawn
+    page.locator(".edition-plotly").first.scroll_into_view_if_needed()
+    page.wait_for_function("() => window.Plotly !== undefined", timeout=20_000)
+    yield page, errors
+    page.close()
+
+
 @pytest.mark.parametrize("name", FIGURE_PAGES)
-def test_each_figure_draws_the_same_with_its_trimmed_template_as_with_plotlys_whole_one(browser, served_book,
+def test_each_figure_draws_the_same_with_its_trimmed_template_as_with_plotlys_whole_one(drawing_board, built_html,
                                                                                           name: str) -> None:
     """The page ships each figure with plotly's default template cut to what the figure uses
     (edition.figures.trimmed_template). Drawn in the same place with the whole template instead,
@@ -395,23 +412,19 @@ def test_each_figure_draws_the_same_with_its_trimmed_template_as_with_plotlys_wh
     import plotly.io as pio
 
     whole = pio.templates["plotly"].to_plotly_json()
-    page, errors, _ = visit(browser, f"{served_book}/{name}.html", width=1280, height=900)
-    # plotly.js comes with the first figure a reader scrolls to; the page's own figures need not be drawn
-    page.locator(".edition-plotly").first.scroll_into_view_if_needed()
-    page.wait_for_function("() => window.Plotly !== undefined", timeout=20_000)
-    count = page.locator("script.edition-plotly-spec").count()
-    assert count >= 1
-    for i in range(count):
-        shipped = page.evaluate(f"() => JSON.parse(document.querySelectorAll('script.edition-plotly-spec')[{i}]"
-                                ".textContent).layout.template")
+    page, errors = drawing_board
+    seen_errors = len(errors)
+    specs = [script.string for script in parsed.page(built_html / f"{name}.html").select("script.edition-plotly-spec")]
+    assert specs, f"{name}: no figure"
+    for i, spec in enumerate(specs):
+        shipped = json.loads(spec)["layout"]["template"]
         assert set(shipped["data"]) < set(whole["data"]) and set(shipped["layout"]) <= set(whole["layout"])
         shots = {}
         for label, template in (("shipped", None), ("whole", whole), ("none", {"data": {}, "layout": {}})):
-            page.evaluate(DRAW_AT_TOP_LEFT, [i, template])
+            page.evaluate(DRAW_AT_TOP_LEFT, [spec, template])
             page.wait_for_timeout(150)
             shots[label] = page.locator("#cmp").screenshot()
         assert shots["shipped"] == shots["whole"], f"{name}: figure {i + 1} draws differently with the trimmed template"
         if name != "chapters/04-role-reversal" or i:  # the map sets every color itself
             assert shots["none"] != shots["whole"], f"{name}: figure {i + 1}: the comparison saw no template at all"
-    assert not errors
-    page.close()
+    assert errors[seen_errors:] == []
