@@ -24,3 +24,18 @@ def page(path: Path) -> BeautifulSoup:
 @lru_cache(maxsize=64)
 def _parse(path: str, mtime_ns: int, size: int) -> BeautifulSoup:
     return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
+
+
+_IDS: dict[int, tuple[BeautifulSoup, dict]] = {}
+
+
+def by_id(soup: BeautifulSoup) -> dict:
+    """Each id of a parsed page with its (first) element, built once per tree: what soup.find(id=…)
+    answers, without a walk of the whole page per lookup (the tests look up thousands)."""
+    kept = _IDS.get(id(soup))
+    if kept is None or kept[0] is not soup:
+        ids: dict = {}
+        for tag in soup.find_all(id=True):
+            ids.setdefault(tag["id"], tag)
+        kept = _IDS[id(soup)] = (soup, ids)
+    return kept[1]

@@ -99,7 +99,7 @@ def test_each_paragraph_shows_its_notes_beside_it_numbered_and_linked(root: Path
     for page in toc_pages(root):
         soup = soup_of(built_html, page)
         for number, anchor, _ in rendered_paragraphs(soup):
-            box = soup.find(id=anchor)
+            box = parsed.by_id(soup).get(anchor)
             expected = notes[notes["paragraph"] == number]
             rendered = box.select(".essay-notes .essay-note")
             assert [n["id"] for n in rendered] == [f"note-{a.lower()}" for a in expected["annotation_id"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import parsed
 from edition import data, essay, figures, verdicts
 from test_data import TODAY, edit_csv, problems
 from test_html import soup_of
@@ -79,5 +80,5 @@ def test_epilogue_page_states_the_latest_date_and_shows_the_scorecard(built_html
     assert len(rows) == len(tables["scorecard"])
     for link in soup.select("table.edition-scorecard a[href*='#essay-p']"):
         page, anchor = link["href"].split("#")
-        assert soup_of(built_html, f"chapters/{page.removesuffix('.html')}").find(id=anchor)
+        assert parsed.by_id(soup_of(built_html, f"chapters/{page.removesuffix('.html')}")).get(anchor)
     assert soup.select_one("#panel-scorecard .edition-plotly")

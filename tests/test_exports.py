@@ -284,7 +284,7 @@ def rendered_texts(built_html: Path) -> dict[int, str]:
     """Each essay paragraph's text as a browser's textContent gives it on the built pages."""
     texts = {}
     for number, stem in essay.paragraph_pages(data.ROOT / "chapters").items():
-        box = soup_of(built_html, f"chapters/{stem}").find(id=f"essay-p{number}")
+        box = parsed.by_id(soup_of(built_html, f"chapters/{stem}")).get(f"essay-p{number}")
         texts[number] = box.select_one(".essay-text").get_text()
     return texts
 
@@ -346,7 +346,7 @@ def test_each_page_embeds_the_claim_reviews_of_the_claims_it_shows(root: Path, b
             assert review["@type"] == "ClaimReview"
             # what Google's fact-check markup requires, and what the issue asks for
             here = f"{site}{page}.html#"
-            assert review["url"].startswith(here) and soup.find(id=review["url"][len(here):]), review["url"]
+            assert review["url"].startswith(here) and parsed.by_id(soup).get(review["url"][len(here):]), review["url"]
             assert review["@id"].startswith(here) and review["@id"] != review["url"]
             assert review["claimReviewed"] == row["summary"]
             assert review["datePublished"] == dates[claim][0][:10] <= review["dateModified"] == dates[claim][1][:10]
@@ -500,9 +500,9 @@ def test_no_paragraph_inside_summary_and_no_aria_controls_on_labels(built_html: 
         for label in soup.select("label.sd-tab-label"):
             labels += 1
             assert not label.has_attr("aria-controls"), f"{page.relative_to(built_html)}: {label}"
-            radio = soup.find(id=label["for"])
-            assert radio.name == "input" and soup.find(id=radio["aria-controls"]) is not None, label["for"]
-            assert "sd-tab-content" in soup.find(id=radio["aria-controls"])["class"]
+            radio = parsed.by_id(soup).get(label["for"])
+            assert radio.name == "input" and parsed.by_id(soup).get(radio["aria-controls"]) is not None, label["for"]
+            assert "sd-tab-content" in parsed.by_id(soup).get(radio["aria-controls"])["class"]
     assert toggles > 10 and labels > 10  # both fixes were exercised
 
 

@@ -67,7 +67,7 @@ def test_paragraph_links_resolve_to_rendered_anchors(built_html: Path) -> None:
         for link in soup.select("a[href*='#essay-p']"):
             target, _, anchor = link["href"].partition("#")
             page = (html_file.parent / target).resolve() if target else html_file
-            assert ids_by_page[page].find(id=anchor) is not None, f"{html_file}: {link['href']}"
+            assert parsed.by_id(ids_by_page[page]).get(anchor) is not None, f"{html_file}: {link['href']}"
 
 
 def test_figure_click_links_are_resolved_by_the_build_to_rendered_anchors(built_html: Path) -> None:

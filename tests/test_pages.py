@@ -62,7 +62,7 @@ def test_markers_and_notes_link_both_ways_and_notes_show_verdicts(root: Path, bu
         soup = soup_of(built_html, page)
         for note in soup.select(".essay-note"):
             key = note["id"].removeprefix("note-")
-            marker = soup.find(id=f"ref-{key}")
+            marker = parsed.by_id(soup).get(f"ref-{key}")
             assert marker is not None and marker["href"] == f"#note-{key}", f"{page}: no marker for {key}"
             assert marker.get_text() == "" and marker["data-note"] == note.select_one(".essay-note-number").get_text()
             assert "Note " + marker["data-note"] in marker["aria-label"]

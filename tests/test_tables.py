@@ -114,7 +114,7 @@ def test_figure_sources_tabs_list_outlet_title_and_date_linked(root: Path, built
             items = box.select("li")
             if not items:  # a pointer to a list above it on the page
                 pointers += 1
-                target = soup.find(id=box.select_one("p > a")["href"][1:])
+                target = parsed.by_id(soup).get(box.select_one("p > a")["href"][1:])
                 assert target and target.name == "ol" and target.sourceline < box.sourceline, name
                 assert f"same {len(target.select('li'))} source" in box.get_text(), name
                 continue
@@ -148,11 +148,11 @@ def test_data_tabs_point_each_row_to_its_sources_by_number(root: Path, built_htm
     assert len(rows) == len(cited)
     for row in rows:
         links = row.find_all(["th", "td"], recursive=False)[column].select("a")
-        entries = [soup.find(id=a["href"][1:]) for a in links]
+        entries = [parsed.by_id(soup).get(a["href"][1:]) for a in links]
         assert all(e is not None and e.name == "li" and e.find_parent(class_="edition-sources") for e in entries)
         assert [a.get_text() for a in links] == [e["id"].rsplit("-", 1)[1] for e in entries]
         keys = [e.select("a")[-1]["href"].split("#cite-")[1] for e in entries]
         assert keys == cited[row.th.get_text()], row.th.get_text()
     bibliography = parsed.page(built_html / "chapters/bibliography.html")
     anchors = {a["href"].split("#")[1] for a in soup.select("#panel-arms-flow-map .edition-sources li a[href^='bibliography']")}
-    assert anchors and all(bibliography.find(id=anchor) for anchor in anchors)
+    assert anchors and all(parsed.by_id(bibliography).get(anchor) for anchor in anchors)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import parsed
 from edition import data, verdicts
 from test_data import TODAY, edit_csv, problems
 from test_html import soup_of
@@ -115,4 +116,4 @@ def test_ledger_prints_one_verdict_per_claim(built_html: Path, tables) -> None:
             link = verdict.select_one("a")
             page, anchor = link["href"].split("#")
             assert anchor == f"forecast-{claim['judged_in']}"
-            assert soup_of(built_html, f"chapters/{page.removesuffix('.html')}").find(id=anchor)
+            assert parsed.by_id(soup_of(built_html, f"chapters/{page.removesuffix('.html')}")).get(anchor)
