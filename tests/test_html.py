@@ -59,15 +59,12 @@ def test_each_section_chapter_shows_paragraphs_and_an_executed_cell(root: Path, 
 
 
 def test_paragraph_links_resolve_to_rendered_anchors(built_html: Path) -> None:
-    ids_by_page = {}
-    for html_file in built_html.rglob("*.html"):
-        soup = parsed.page(html_file)
-        ids_by_page[html_file] = soup
-    for html_file, soup in ids_by_page.items():
+    soups = {html_file: parsed.page(html_file) for html_file in built_html.rglob("*.html")}
+    for html_file, soup in soups.items():
         for link in soup.select("a[href*='#essay-p']"):
             target, _, anchor = link["href"].partition("#")
             page = (html_file.parent / target).resolve() if target else html_file
-            assert parsed.by_id(ids_by_page[page]).get(anchor) is not None, f"{html_file}: {link['href']}"
+            assert parsed.by_id(soups[page]).get(anchor) is not None, f"{html_file}: {link['href']}"
 
 
 def test_figure_click_links_are_resolved_by_the_build_to_rendered_anchors(built_html: Path) -> None:
@@ -75,13 +72,9 @@ def test_figure_click_links_are_resolved_by_the_build_to_rendered_anchors(built_
     import json
 
     links = 0
-    ids: dict[Path, set[str]] = {}  # each target page parsed once, however many links point into it
 
     def has_id(page: Path, anchor: str) -> bool:
-        if page not in ids:
-            soup = parsed.page(page)
-            ids[page] = {tag["id"] for tag in soup.find_all(id=True)}
-        return anchor in ids[page]
+        return anchor in parsed.by_id(parsed.page(page))  # each target page parsed and indexed once
 
     for html_file in figure_pages(built_html):
         soup = parsed.page(html_file)
