@@ -124,14 +124,12 @@ def site_digest(html: Path) -> str:
     """A digest of every file of the built site but the PDF that `make pdf` publishes into it."""
     import hashlib
 
-    from edition.pdf import PDF_NAME
+    from edition.pdf import site_files
 
     digest = hashlib.sha256()
-    for path in sorted(p for p in html.rglob("*") if p.is_file()) if html.is_dir() else []:
-        name = path.relative_to(html).as_posix()
-        if name != PDF_NAME:
-            data = path.read_bytes()
-            digest.update(f"{name}\0{len(data)}\0".encode("utf-8") + data)
+    for name, path in site_files(html):
+        data = path.read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode("utf-8") + data)
     return digest.hexdigest()
 
 

@@ -344,6 +344,15 @@ def _chromium_version() -> str:
         return ""  # no browser: build_pdf says so
 
 
+def site_files(html_dir: Path) -> list[tuple[str, Path]]:
+    """(path within the site, file) of every file of a built site but the PDF published into it, in
+    order: what the PDF's and the build's digests (edition.build.site_digest) are taken over."""
+    if not html_dir.is_dir():
+        return []
+    return [(path.relative_to(html_dir).as_posix(), path) for path in sorted(html_dir.rglob("*"))
+            if path.is_file() and path.relative_to(html_dir).as_posix() != PDF_NAME]
+
+
 def print_inputs(html_dir: Path, paper: str) -> str:
     """One digest of what a printing reads: every file of the built site but the page sources
     offered for download (_sources/, which the printing never loads and whose notebooks get new
@@ -357,9 +366,8 @@ def print_inputs(html_dir: Path, paper: str) -> str:
     def add(label: str, data: bytes) -> None:
         digest.update(f"{label}\0{len(data)}\0".encode("utf-8") + data)
 
-    for path in sorted(p for p in html_dir.rglob("*") if p.is_file()):
-        name = path.relative_to(html_dir).as_posix()
-        if name != PDF_NAME and not name.startswith("_sources/"):
+    for name, path in site_files(html_dir):
+        if not name.startswith("_sources/"):
             add(f"file {name}", path.read_bytes())
     for label, value in (("pages", "\n".join(toc_pages())), ("site", _site_url()), ("paper", paper),
                          ("date", dt.date.today().isoformat()), ("chromium", _chromium_version()),
