@@ -35,9 +35,18 @@ LAYOUT = """() => JSON.stringify([...document.body.querySelectorAll('*')].map(e 
 }))"""
 
 
+# Asking for the page's animations first brings its styles up to date, so a CSS transition whose
+# class was set but not yet styled is counted too, not only one already under way.
+TRANSITIONS_DONE = "() => document.getAnimations().every(a => a.playState !== 'running')"
+
+
 def settled_layout(tab, tries: int = 25) -> list:
-    """The page's boxes once they stop moving: the theme slides its page-contents sidebar away
-    after load, at a speed that depends on the machine, so one fixed wait compares two moments."""
+    """The page's boxes once they stop moving. The theme folds its page-contents sidebar away after
+    load (a 0.4 s max-height transition), starting when the machine gets to it: on a busy machine
+    two readings 200 ms apart could both come before it started, and the two pages compared then
+    held the sidebar at two moments (seen once in a full run). So wait for the page's transitions to
+    end first, then for two readings that agree."""
+    tab.wait_for_function(TRANSITIONS_DONE, polling=100, timeout=5000)
     before = tab.evaluate(LAYOUT)
     for _ in range(tries):
         tab.wait_for_timeout(200)
