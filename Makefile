@@ -49,7 +49,12 @@ $(JS_DEPS): tests/js/package.json tests/js/package-lock.json
 # one worker while the other runs the book builds, then JupyterLab and the rest. The time make
 # started is handed down, so the run's record (_build/test-time.json, read by `make bench`) gives
 # the whole of `make test`, the book and PDF checks before pytest included.
+# Compiled bytecode is kept even where the shell says not to (PYTHONDONTWRITEBYTECODE): the run
+# starts dozens of Python processes (two workers, kernels, Sphinx builds, JupyterLab) that import
+# the edition and the tests, and each compiled them from source again. The caches are ignored by
+# git and cannot change the book (edition.build leaves the setting out of its digest).
 test: export EDITION_MAKE_TEST_STARTED := $(shell date +%s.%N)
+test: export PYTHONDONTWRITEBYTECODE :=
 test: book pdf $(JS_DEPS)
 	$(BIN)/python -m pytest -n 2
 

@@ -4,6 +4,7 @@ what it compares, and that anything else builds as before."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import types
 from pathlib import Path
@@ -49,6 +50,9 @@ def test_the_digest_follows_every_input_and_nothing_else(tmp_path: Path, monkeyp
     monkeypatch.setenv("EDITION_KNOB", "1")
     assert build.book_inputs(root, ["--nitpick"]) != first, "an EDITION_ setting"
     monkeypatch.delenv("EDITION_KNOB")
+    monkeypatch.setenv("PYTHONHASHSEED", "7")
+    assert build.book_inputs(root, ["--nitpick"]) != first, "a PYTHON setting that can change what is written"
+    monkeypatch.undo()
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     monkeypatch.setattr(build, "dt", types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: tomorrow)))
     assert build.book_inputs(root, ["--nitpick"]) != first, "another day (the check rejects dates in the future)"
@@ -59,6 +63,9 @@ def test_the_digest_follows_every_input_and_nothing_else(tmp_path: Path, monkeyp
     monkeypatch.setenv("UNRELATED_SETTING", "1")
     monkeypatch.setenv("EDITION_MAKE_TEST_STARTED", "1700000000.5")  # `make test` sets it for `make book` too
     monkeypatch.setenv("EDITION_TEST_CPU", "/tmp/cpu.jsonl")
+    # `make test` keeps compiled bytecode whatever the shell says; output buffering writes the same
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "1")
+    monkeypatch.setenv("PYTHONUNBUFFERED", "" if os.environ.get("PYTHONUNBUFFERED") else "1")
     assert build.book_inputs(root, ["--nitpick"]) == first
 
     assert build.book_inputs(tmp_path / "no-git-here", []) is None  # unknown: always built

@@ -82,13 +82,17 @@ ENVIRONMENT = ("EDITION_", "SPHINX", "JUPYTER", "PYTHON", "SOURCE_DATE_EPOCH")
 # the tests' own settings, which the build never reads (`make test` sets the first for its own
 # prerequisites too, to a new value each run)
 TESTS_ONLY = ("EDITION_MAKE_TEST_STARTED", "EDITION_TEST_", "EDITION_FULL_SCREENSHOTS", "EDITION_CHROMIUM")
+# Python settings that change how a process runs, never what it writes: whether it keeps compiled
+# bytecode (`make test` keeps it, whatever the shell says) and whether its output is buffered
+NOT_STEERING = ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "PYTHONUNBUFFERED")
 
 
 def book_inputs(root: Path, options: list[str]) -> str | None:
     """One digest of what the check and the build read: every file git tracks or would track (but
     the folders in NOT_READ), the options, today's date (the check rejects dates in the future), the
     Python and every installed distribution with its version, and the environment variables that
-    can steer Sphinx, Jupyter or the edition (not the tests' own). None where git cannot list the files."""
+    can steer Sphinx, Jupyter or the edition (not the tests' own, nor NOT_STEERING). None where git
+    cannot list the files."""
     import hashlib
     import importlib.metadata
     import os
@@ -115,7 +119,7 @@ def book_inputs(root: Path, options: list[str]) -> str | None:
                       for d in importlib.metadata.distributions())
     add("packages", "\n".join(packages).encode("utf-8"))
     steering = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(ENVIRONMENT)
-                      and not k.startswith(TESTS_ONLY))
+                      and not k.startswith(TESTS_ONLY) and k not in NOT_STEERING)
     add("environment", "\n".join(steering).encode("utf-8"))
     return digest.hexdigest()
 
