@@ -9,6 +9,7 @@ import json
 import pytest
 
 from edition import data, figures
+from edition.paths import toc_pages
 import page_views
 import parsed
 from test_browser import visit, wait_for_figures
@@ -368,6 +369,45 @@ def test_a_data_tab_card_names_its_cells_and_a_source_number_opens_its_entry(bro
     assert plain.evaluate("""() => getComputedStyle(document.querySelector(
         '#panel-arms-flow-map table.edition-table tbody tr')).display""") == "table-row"
     context.close()
+
+
+DATA_PAGE = "chapters/data-and-sources"
+ROW_ON_SCREEN = """id => { const r = document.getElementById(id).closest('tr').getBoundingClientRect();
+    return {top: Math.round(r.top), bottom: Math.round(r.bottom), height: Math.round(r.height),
+            end: Math.ceil(scrollY + innerHeight) >= document.documentElement.scrollHeight}; }"""
+
+
+def test_a_link_to_a_row_of_the_data_appendix_lands_on_it_however_far_down(browser, served_book, root,
+                                                                          built_html) -> None:
+    """The appendix's tables are laid out only as the reader nears them (edition.css): a link to one
+    of their rows must still bring the row to the top of the screen and keep it there, on a desktop
+    and on a phone. Tried in each table: the row furthest down of those the book links to, the first
+    table's opened from another page, the next one's then followed within the page."""
+    pages = [built_html / f"{name}.html" for name in toc_pages(root) if name != DATA_PAGE]
+    linked = {a["href"].split("#", 1)[1] for path in pages for a in parsed.page(path).select("a[href*='data-and-sources.html#']")}
+    appendix = parsed.page(built_html / f"{DATA_PAGE}.html")
+    order = [tag["id"] for tag in appendix.find_all(id=True)]
+    furthest = []
+    for table in appendix.select("table.edition-data-table"):
+        rows = [tag["id"] for tag in table.find_all(id=True) if tag["id"] in linked]
+        if rows:
+            furthest.append(max(rows, key=order.index))
+    assert len(furthest) >= 2, f"links from the book reach rows of {len(furthest)} of the appendix's tables"
+    for width in (1440, 390):
+        page, errors, _ = visit(browser, f"{served_book}/{DATA_PAGE}.html#{furthest[0]}", width=width, height=900)
+        for i, row in enumerate(furthest):
+            if i:
+                page.evaluate("id => { location.hash = '#' + id; }", row)
+            where = f"#{row} at {width} px ({'from another page' if i == 0 else 'within the page'})"
+            first = page.evaluate(ROW_ON_SCREEN, row)
+            page.wait_for_timeout(300)
+            later = page.evaluate(ROW_ON_SCREEN, row)
+            assert first == later, f"{where}: the row moved once it was reached: {first} then {later}"
+            assert first["height"] > 0 and 0 <= first["top"] and first["bottom"] <= 900, f"{where}: not on screen: {first}"
+            assert first["top"] < 150 or first["end"], f"{where}: {first['top']} px down the screen, short of the page's end"
+            assert page.evaluate("id => document.getElementById(id).matches(':target')", row), f"{where}: not the target"
+        assert not errors, errors
+        page.close()
 
 
 DRAW_AT_TOP_LEFT = """([spec, template]) => {
