@@ -373,7 +373,7 @@ def test_a_data_tab_card_names_its_cells_and_a_source_number_opens_its_entry(bro
 
 DATA_PAGE = "chapters/data-and-sources"
 ROW_ON_SCREEN = """id => { const r = document.getElementById(id).closest('tr').getBoundingClientRect();
-    return {top: Math.round(r.top), bottom: Math.round(r.bottom), height: Math.round(r.height),
+    return {top: Math.round(r.top), height: Math.round(r.height),
             end: Math.ceil(scrollY + innerHeight) >= document.documentElement.scrollHeight}; }"""
 
 
@@ -403,7 +403,7 @@ def test_a_link_to_a_row_of_the_data_appendix_lands_on_it_however_far_down(brows
             page.wait_for_timeout(300)
             later = page.evaluate(ROW_ON_SCREEN, row)
             assert first == later, f"{where}: the row moved once it was reached: {first} then {later}"
-            assert first["height"] > 0 and 0 <= first["top"] and first["bottom"] <= 900, f"{where}: not on screen: {first}"
+            assert first["height"] > 0 and 0 <= first["top"] < 900, f"{where}: not on screen: {first}"  # a card may be taller
             assert first["top"] < 150 or first["end"], f"{where}: {first['top']} px down the screen, short of the page's end"
             assert page.evaluate("id => document.getElementById(id).matches(':target')", row), f"{where}: not the target"
         assert not errors, errors
