@@ -117,18 +117,17 @@ def binder_venv() -> Path:
 
 def seed(venv: Path) -> None:
     """Link the running environment's installed packages, pip among them, into the new environment's
-    site-packages, leaving out the edition (installed editable here; Binder installs it with
-    `pip install .`) and whatever the new environment already has. Python and pip never
-    write an installed file in place (they replace or remove it), so the two environments cannot
-    change each other's files. A copy where a link is not possible (another file system)."""
+    site-packages (empty: it is made without pip), leaving out the edition (installed editable here;
+    Binder installs it with `pip install .`). Python and pip never write an installed file in place
+    (they replace or remove it), so the two environments cannot change each other's files. A copy
+    where a link is not possible (another file system)."""
     ours = Path(sysconfig.get_paths()["purelib"])
     target = Path(subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                  capture_output=True, text=True, check=True).stdout.strip())
     assert ours != target and venv in target.parents, (ours, target)
     edition = re.compile(r"(^|_|\.)persian_russian_edition", re.IGNORECASE)
-    have = {entry.name for entry in target.iterdir()}
     for entry in ours.iterdir():
-        if entry.name in have or edition.search(entry.name) or entry.name == "__pycache__":
+        if edition.search(entry.name) or entry.name == "__pycache__":
             continue
         if entry.is_dir():
             shutil.copytree(entry, target / entry.name, copy_function=_link_or_copy)
